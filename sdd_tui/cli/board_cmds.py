@@ -1,0 +1,159 @@
+"""``status``, ``tasks`` and ``move``: the workspace and its board, headless."""
+
+from __future__ import annotations
+
+import sys
+
+from sdd_tui.cli.common import CliError, load_workspace, parser, print_json
+from sdd_tui.model.workspace import Feature, Workspace
+from sdd_tui.operations.report import status_json, tasks_json
+from sdd_tui.textsafe import safe
+
+
+def status(argv: list[str]) -> int:
+    p = parser("status", "Features of the workspace with their progress.")
+    p.add_argument("path", nargs="?", help="workspace folder (default: current, searched upwards)")
+    p.add_argument("--json", action="store_true", help="print JSON for agents and CI")
+    args = p.parse_args(argv)
+    ws = load_workspace(args.path).workspace
+    if args.json:
+        print_json(status_json(ws))
+    else:
+        _print_status(ws)
+    return 0
+
+
+def tasks(argv: list[str]) -> int:
+    p = parser("tasks", "Tasks of every feature (or one) with their board column.")
+    p.add_argument("path", nargs="?", help="workspace folder (default: current, searched upwards)")
+    p.add_argument("--feature", help="only this feature (id)")
+    p.add_argument("--json", action="store_true", help="print JSON for agents and CI")
+    args = p.parse_args(argv)
+    ws = load_workspace(args.path).workspace
+    features = list(ws.features)
+    if args.feature is not None:
+        f = ws.feature(args.feature)
+        if f is None:
+            raise CliError(f"unknown feature '{args.feature}'")
+        features = [f]
+    if args.json:
+        print_json(tasks_json(features))
+    else:
+        _print_tasks(ws, features)
+    return 0
+
+
+def move(argv: list[str]) -> int:
+    p = parser("move", "Move a task to a board column (writes tasks.md / .sdd/board.json).")
+    p.add_argument("--path", help="workspace folder (default: current, searched upwards)")
+    p.add_argument("ref", metavar="FEATURE/TASK", help="e.g. 002-meal-planner/T009")
+    p.add_argument("column", metavar="COLUMN", help="e.g. todo, in_progress, review, done")
+    args = p.parse_args(argv)
+    feature_ref, sep, task_ref = args.ref.partition("/")
+    if not sep or not feature_ref or not task_ref:
+        raise CliError(f"expected FEATURE/TASK, got '{args.ref}'")
+    loaded = load_workspace(args.path)
+    from sdd_tui.operations.board import move as move_op
+    from sdd_tui.operations.boxes import OperationError
+    from sdd_tui.operations.history import apply_and_record
+
+    try:
+        change = apply_and_record(loaded, move_op, feature_ref, task_ref, args.column)
+    except OperationError as exc:
+        raise CliError(str(exc)) from None
+    what = f"{change.feature}/{change.task}"
+    if change.noop:
+        print(f"{what} is already in {change.to_column}; nothing written")
+    else:
+        print(
+            f"moved {what}: {change.from_column} → {change.to_column} ({', '.join(change.files)})"
+        )
+    return 0
+
+
+def _print_status(ws: Workspace) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    console.print(Text.assemble(("Workspace ", "bold"), safe(ws.root)))
+    if ws.active_feature:
+        console.print(Text.assemble(("Active feature ", "bold"), safe(ws.active_feature)))
+    table = Table(show_edge=False, header_style="bold")
+    for col in (
+        "Feature",
+        "Layout",
+        "Done",
+        *[c.replace("_", " ") for c in ws.columns[:-1]],
+        "Checklist",
+        "Clarif.",
+        "Reqs",
+    ):
+        table.add_column(col, justify="left" if col in ("Feature", "Layout") else "right")
+    for f in sorted(ws.features, key=lambda f: f.archived):
+        counts = {c: 0 for c in ws.columns}
+        for t in f.tasks:
+            counts[t.column] = counts.get(t.column, 0) + 1
+        name = Text(safe(f.id), style="dim" if f.archived else "")
+        if f.id == ws.active_feature:
+            name.stylize("bold")
+        checked = sum(1 for c in f.checklist if c.checked)
+        table.add_row(
+            name,
+            f.layout + (" (archived)" if f.archived else ""),
+            _progress(f),
+            *[str(counts[c]) for c in ws.columns[:-1]],
+            f"{checked}/{len(f.checklist)}" if f.checklist else "-",
+            str(len(f.clarifications)) if f.clarifications else "-",
+            str(sum(1 for r in f.requirements if r.functional)),
+        )
+    if ws.features:
+        console.print(table)
+    else:
+        console.print(
+            "No features found (looked for specs/, .kiro/specs/, openspec/changes/, "
+            ".zencoder/specs/)."
+        )
+    _print_problems(ws)
+
+
+def _progress(f: Feature) -> str:
+    total = len(f.tasks)
+    if not total:
+        return "-"
+    return f"{f.done_count}/{total} {100 * f.done_count // total}%"
+
+
+def _print_tasks(ws: Workspace, features: list[Feature]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    for f in features:
+        if not f.tasks:
+            continue
+        table = Table(title=Text(safe(f.id), style="bold"), show_edge=False, header_style="bold")
+        table.add_column("Key")
+        table.add_column("Column")
+        table.add_column("Title", overflow="fold")
+        table.add_column("Where", style="dim")
+        for t in f.tasks:
+            indent = "  " if t.parent else ""
+            table.add_row(
+                Text(indent + safe(t.key)),
+                t.column,
+                Text(safe(t.title)),
+                Text(f"{safe(t.path)}:{t.line}"),
+            )
+        console.print(table)
+    _print_problems(ws)
+
+
+def _print_problems(ws: Workspace) -> None:
+    if not ws.problems:
+        return
+    print(f"{len(ws.problems)} problem(s):", file=sys.stderr)
+    for pr in ws.problems:
+        print(f"  {safe(str(pr))}", file=sys.stderr)

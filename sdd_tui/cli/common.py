@@ -1,0 +1,44 @@
+"""Shared pieces of the subcommands: argument parsing, loading, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, NoReturn
+
+from sdd_tui import __version__
+
+
+class CliError(Exception):
+    """A usage error or unknown reference: one line on stderr and exit ``code``."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports errors as CliError (exit 2, one line, no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{self.prog.split()[-1]}: {message} (see --help)")
+
+
+def parser(prog: str, description: str) -> Parser:
+    p = Parser(prog=f"sdd-tui {prog}".strip(), description=description)
+    p.add_argument("--version", action="version", version=f"sdd-tui {__version__}")
+    return p
+
+
+def load_workspace(path: str | None):
+    from sdd_tui.workspace.loader import WorkspaceError, load
+
+    try:
+        return load(path)
+    except WorkspaceError as exc:
+        raise CliError(str(exc)) from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,95 @@
+"""Checkbox list items ("task boxes") found through the Markdown structure."""
+
+from __future__ import annotations
+
+import re
+
+from sdd_tui.formats.markdown import MdStructure
+from sdd_tui.formats.text import SourceText
+from sdd_tui.model.items import BoxItem
+
+# Container prefixes (blockquotes), then one or more list markers, then the box.
+_BOX_LINE = re.compile(r"((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+)\[([^\]\r\n])\]")
+# Letters and digits in a box are labels (`- [P] tasks = ...`), not states; x/X are states.
+_NOT_A_MARK = re.compile(r"[A-WYZa-wyz0-9]")
+
+
+def is_box_mark(ch: str) -> bool:
+    return not _NOT_A_MARK.fullmatch(ch)
+
+
+def find_boxes(src: SourceText, md: MdStructure, path: str) -> list[BoxItem]:
+    """Every list item whose paragraph starts with a task box, in document order."""
+    lines = src.lines
+    starts = src.starts
+    headings = md.headings
+    hi = 0
+    section: str | None = None
+    index_of_item: dict[int, int] = {}
+    out: list[BoxItem] = []
+    for idx, item in enumerate(md.items):
+        if not item.paragraph_first:
+            continue
+        line = lines[item.line]
+        m = _BOX_LINE.match(line)
+        if m is None:
+            continue
+        mark = m.group(2)
+        after = line[m.end() : m.end() + 1]
+        if after not in ("", " ", "\t", "*", "\\") or not is_box_mark(mark):
+            continue
+        while hi < len(headings) and headings[hi].line < item.line:
+            section = headings[hi].text
+            hi += 1
+        parent_index = None
+        p = item.parent
+        while p is not None:
+            if p in index_of_item:
+                parent_index = index_of_item[p]
+                break
+            p = md.items[p].parent
+        body = _body(lines, md, idx, item.line + 1, item.end)
+        index_of_item[idx] = len(out)
+        out.append(
+            BoxItem(
+                path=path,
+                line=item.line,
+                end_line=item.end,
+                box_offset=starts[item.line] + m.end(1) + 1,
+                mark=mark,
+                depth=item.depth,
+                parent_index=parent_index,
+                text=line[m.end() :].strip(),
+                section=section,
+                body=body,
+            )
+        )
+    return out
+
+
+def _body(lines: list[str], md: MdStructure, idx: int, start: int, end: int) -> tuple[str, ...]:
+    """The item's own lines after the first, without nested box items."""
+    if start >= end:
+        return ()
+    skip: list[tuple[int, int]] = []
+    items = md.items
+    j = idx + 1
+    while j < len(items) and items[j].line < end:
+        child = items[j]
+        if child.paragraph_first and _BOX_LINE.match(lines[child.line]):
+            skip.append((child.line, child.end))
+        j += 1
+    out: list[str] = []
+    for ln in range(start, end):
+        if any(a <= ln < b for a, b in skip):
+            continue
+        out.append(lines[ln])
+    while out and not out[-1].strip():
+        out.pop()
+    return tuple(_dedent(out))
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    widths = [len(s) - len(s.lstrip(" ")) for s in lines if s.strip()]
+    cut = min(widths) if widths else 0
+    return [s[cut:] for s in lines]

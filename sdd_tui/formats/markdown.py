@@ -1,0 +1,198 @@
+"""Markdown block structure from markdown-it-py token line maps.
+
+Only the block structure matters to sdd-tui: which lines start list items (and how they
+nest), which lines are headings, and which lines are code (fences, indented code, HTML
+blocks, front matter) and so never hold tasks, requirements or clarification markers.
+
+markdown-it-py is pure Python and spends ~20 µs per line; a 10,000-task tasks.md would
+take ~0.2 s.  Most of such a file is runs of sibling one-line list items, so the parser is
+fed a *skeleton* in which each run of consecutive item lines with the same shape (same
+indent, marker kind and width, spacing) is collapsed to its first line.  Within such a run
+every line is a new sibling item of one-line paragraph content, so the skeleton has the same
+structure; the run's last line stands in for the collapsed head for whatever follows.  When
+a run head does not parse as a list item (it sits in a fence, say) the whole text is parsed
+without the skeleton.  ``tests/test_markdown_structure.py`` checks the equivalence with
+hypothesis.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+# A list item line whose one-line content can only be a paragraph: it starts with a task
+# box, a letter, ``**x``, ``_x`` or a single backtick, and holds no ``|`` (no table row).
+_RUN_LINE = re.compile(
+    r"( *)([-*+]|\d{1,9}[.)])( +)"
+    r"(?:\[[^\]\r\n]\](?!:)|[^\W\d_]|\*\*[^\s*]|_[^\W_]|`[^`])[^|\r\n]*$"
+)
+_FRONT_MATTER_FENCE = re.compile(r"---[ \t]*")
+_FRONT_MATTER_END = re.compile(r"(?:---|\.\.\.)[ \t]*")
+_MIN_SAVING = 8  # collapse only when it removes at least this many lines
+
+
+@dataclass(slots=True)
+class MdItem:
+    """A list item; lines are 0-based, ``end`` exclusive."""
+
+    line: int
+    end: int
+    depth: int
+    parent: int | None  # index into MdStructure.items
+    ordered: bool
+    paragraph_first: bool  # the item's first child is a paragraph starting on ``line``
+
+
+@dataclass(slots=True)
+class MdHeading:
+    line: int  # 0-based
+    level: int
+    text: str
+
+
+@dataclass(slots=True)
+class MdStructure:
+    items: list[MdItem] = field(default_factory=list)
+    headings: list[MdHeading] = field(default_factory=list)
+    code: bytearray = field(default_factory=bytearray)  # 1 for lines that are code / markup
+    collapsed: int = 0  # lines the skeleton saved (for tests and benchmarks)
+
+    def is_code(self, line: int) -> bool:
+        return bool(self.code[line])
+
+    def section_of(self, line: int) -> MdHeading | None:
+        """The nearest heading above ``line``."""
+        found = None
+        for h in self.headings:
+            if h.line > line:
+                break
+            found = h
+        return found
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable("table")
+    return md
+
+
+def front_matter_end(lines: list[str]) -> int:
+    """Number of lines taken by a leading YAML front matter block (0 if none)."""
+    if not lines or not _FRONT_MATTER_FENCE.fullmatch(lines[0]):
+        return 0
+    for i in range(1, min(len(lines), 500)):
+        if _FRONT_MATTER_END.fullmatch(lines[i]):
+            return i + 1
+    return 0
+
+
+def parse_structure(lines: list[str], *, skeleton: bool = True) -> MdStructure:
+    """Block structure of ``lines`` (already split, without line endings)."""
+    n = len(lines)
+    fm = front_matter_end(lines)
+    body = [""] * fm + lines[fm:] if fm else lines
+    keep: list[int] = []
+    last: list[int] = []  # last original line each skeleton line stands for
+    heads: list[int] = []  # skeleton indices of collapsed run heads
+    if skeleton:
+        i = 0
+        while i < n:
+            m = _RUN_LINE.match(body[i])
+            keep.append(i)
+            if m is None:
+                last.append(i)
+                i += 1
+                continue
+            sig = (m.group(1), _marker_kind(m.group(2)), len(m.group(2)), m.group(3))
+            j = i
+            while j + 1 < n:
+                m2 = _RUN_LINE.match(body[j + 1])
+                if (
+                    m2 is None
+                    or (m2.group(1), _marker_kind(m2.group(2)), len(m2.group(2)), m2.group(3))
+                    != sig
+                ):
+                    break
+                j += 1
+            if j > i:
+                heads.append(len(keep) - 1)
+            last.append(j)
+            i = j + 1
+        if n - len(keep) < _MIN_SAVING:
+            skeleton = False
+    if not skeleton:
+        keep = list(range(n))
+        last = keep
+        heads = []
+    src = "\n".join(body[k] for k in keep) if skeleton else "\n".join(body)
+    tokens: list[Token] = []
+    md = _parser()
+    md.block.parse(src, md, {}, tokens)
+    result = _walk(tokens, keep, last, n, set(heads))
+    if result is None:  # a run head was not a list item: parse the full text instead
+        return parse_structure(lines, skeleton=False)
+    for i in range(fm):
+        result.code[i] = 1
+    result.collapsed = n - len(keep)
+    return result
+
+
+def _marker_kind(marker: str) -> str:
+    return marker if marker in "-*+" else marker[-1]
+
+
+def _walk(
+    tokens: list[Token], keep: list[int], last: list[int], n: int, heads: set[int]
+) -> MdStructure | None:
+    out = MdStructure(code=bytearray(n))
+    items = out.items
+    stack: list[int] = []  # indices of open items
+    ordered_stack: list[bool] = []
+    seen_heads: set[int] = set()
+    ntok = len(tokens)
+    i = 0
+    while i < ntok:
+        tok = tokens[i]
+        t = tok.type
+        if t == "list_item_open":
+            s0, s1 = tok.map  # type: ignore[misc]
+            nxt = tokens[i + 1] if i + 1 < ntok else None
+            para = nxt is not None and nxt.type == "paragraph_open" and nxt.map[0] == s0  # type: ignore[index]
+            depth = len(stack)
+            parent = stack[-1] if stack else None
+            ordered = ordered_stack[-1] if ordered_stack else False
+            start = keep[s0]
+            end = last[s1 - 1] + 1
+            if s0 in heads:
+                if not para:
+                    return None
+                seen_heads.add(s0)
+                # Collapsed siblings: one-line items, each its own paragraph.
+                for line in range(start, last[s0]):
+                    items.append(MdItem(line, line + 1, depth, parent, ordered, True))
+                start = last[s0]
+            items.append(MdItem(start, end, depth, parent, ordered, para))
+            stack.append(len(items) - 1)
+        elif t == "list_item_close":
+            stack.pop()
+        elif t == "bullet_list_open":
+            ordered_stack.append(False)
+        elif t == "ordered_list_open":
+            ordered_stack.append(True)
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            ordered_stack.pop()
+        elif t == "heading_open":
+            text = tokens[i + 1].content if i + 1 < ntok else ""
+            out.headings.append(MdHeading(keep[tok.map[0]], int(tok.tag[1:]), text))  # type: ignore[index]
+        elif t in ("fence", "code_block", "html_block"):
+            s0, s1 = tok.map  # type: ignore[misc]
+            for line in range(keep[s0], last[s1 - 1] + 1):
+                out.code[line] = 1
+        i += 1
+    if len(seen_heads) != len(heads):
+        return None
+    return out

@@ -1,0 +1,141 @@
+"""The text of a task line: optional marker, ID, labels, title and requirement references.
+
+Grammar (DESIGN.md "Task lines")::
+
+    [ ]* 2.3 Title                        Kiro optional task (also ``\\*``)
+    [x] T003a [P] [US1] Title in path     Spec Kit
+    [ ] **T0: Title**                     bold IDs
+    [ ] 1.1 (P) Title                     cc-sdd parallel marker
+    [ ] CHK001 Question? [Gap, Spec §FR-001]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_OPTIONAL = re.compile(r"(?:\\\*|\*)(?!\*)\s*")
+_ID = re.compile(r"(?P<id>T\d+[a-z]?|CHK\d+|\d+(?:\.\d+)*)\.?:?(?=\s|$)")
+# ``**T001**`` (the whole bold is the ID) or ``**T0: Title**`` (a bold title led by the ID).
+_BOLD_ID = re.compile(r"\*\*(?P<id>T\d+[a-z]?|CHK\d+|\d+(?:\.\d+)*)\.?:?(?P<close>\*\*)?(?=\s|$)")
+_LABEL = re.compile(r"\[(?:P|US\d+|Story)\]|\(P\)")
+_STORY = re.compile(r"\[(US\d+)\]")
+_REQ_ID = re.compile(r"\b((?:FR|NFR|SC|TC|REQ)-\d+[a-zA-Z]?)\b")
+_REQ_META_ANY = re.compile(
+    r"(?:_(?:Requirements?)\s*:\s*(?P<a>[^_]+)_)|(?:\*\*Validates:\s*(?:Requirements?\s*)?(?P<b>[^*]+)\*\*)",
+    re.IGNORECASE,
+)
+_REF_TOKEN = re.compile(
+    r"(?:[A-Za-z][\w-]*/)?(?:(?:FR|NFR|SC|TC|US|REQ)-?\d+[a-zA-Z]?|\d+(?:\.\d+)*)"
+)
+_SPEC_REF = re.compile(r"Spec\s*§\s*((?:FR|NFR|SC)-\d+[a-zA-Z]?)")
+_TAG_GROUP = re.compile(r"\[([^\[\]]+)\]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class TaskText:
+    id: str | None
+    title: str
+    optional: bool
+    parallel: bool
+    story: str | None
+    requirements: tuple[str, ...]
+
+
+def parse_task_text(text: str, body: tuple[str, ...] = ()) -> TaskText:
+    rest = text
+    optional = False
+    m = _OPTIONAL.match(rest)
+    if m:
+        optional = True
+        rest = rest[m.end() :]
+    task_id: str | None = None
+    m = _ID.match(rest)
+    if m:
+        task_id = m.group("id")
+        rest = rest[m.end() :].lstrip()
+    else:
+        m = _BOLD_ID.match(rest)
+        if m:
+            task_id = m.group("id")
+            tail = rest[m.end() :].lstrip()
+            rest = tail if m.group("close") else "**" + tail
+    parallel = False
+    story = None
+    while True:
+        m = _LABEL.match(rest)
+        if not m:
+            break
+        label = m.group(0)
+        if label in ("[P]", "(P)"):
+            parallel = True
+        elif label.startswith("[US"):
+            story = label[1:-1]
+        rest = rest[m.end() :].lstrip()
+    if story is None:
+        sm = _STORY.search(rest)
+        if sm:
+            story = sm.group(1)
+    title = _clean_title(rest) or text.strip()
+    return TaskText(task_id, title, optional, parallel, story, requirement_refs(text, body))
+
+
+def requirement_refs(text: str, body: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Requirement IDs a task names: metadata bullets, ``Spec §FR-001`` and inline IDs."""
+    refs: list[str] = []
+    for line in (text, *body):
+        for m in _REQ_META_ANY.finditer(line):
+            chunk = m.group("a") or m.group("b") or ""
+            refs.extend(t for t in _REF_TOKEN.findall(chunk))
+        for m in _SPEC_REF.finditer(line):
+            refs.append(m.group(1))
+        for m in _REQ_ID.finditer(line):
+            refs.append(m.group(1))
+    seen: dict[str, None] = {}
+    for r in refs:
+        seen.setdefault(r, None)
+    return tuple(seen)
+
+
+def _clean_title(rest: str) -> str:
+    s = rest.strip()
+    if s.startswith("**") and s.count("**") >= 2:
+        end = s.index("**", 2)
+        s = (s[2:end] + s[end + 2 :]).strip()
+    return s
+
+
+def checklist_tags(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Tags and spec references from trailing ``[Gap, Spec §FR-001]`` groups."""
+    tags: list[str] = []
+    refs: list[str] = []
+    rest = text.rstrip()
+    groups: list[str] = []
+    while True:
+        m = _TAG_GROUP.search(rest)
+        if not m:
+            break
+        groups.insert(0, m.group(1))
+        rest = rest[: m.start()].rstrip()
+    for g in groups:
+        for part in (p.strip() for p in g.split(",")):
+            if not part:
+                continue
+            sm = _SPEC_REF.match(part)
+            if sm:
+                refs.append(sm.group(1))
+            else:
+                tags.append(part)
+    for m in _SPEC_REF.finditer(rest):
+        refs.append(m.group(1))
+    return tuple(tags), tuple(dict.fromkeys(refs))
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """A stable key for an item without an ID: lower-case words joined by ``-``."""
+    norm = unicodedata.normalize("NFKC", text).lower()
+    norm = re.sub(r"[`*_~\[\]()<>\"']", "", norm)
+    words = re.findall(r"\w+", norm)
+    out = "-".join(words)[:limit].strip("-")
+    return out or "item"

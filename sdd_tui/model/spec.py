@@ -1,0 +1,40 @@
+"""What a spec defines: headings, requirements and open clarifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    line: int  # 1-based
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A requirement, success criterion or acceptance criterion defined in a spec.
+
+    ``kind`` is one of ``functional`` (FR-…, Kiro N.M criteria, OpenSpec requirement blocks),
+    ``nonfunctional`` (NFR-…), ``success`` (SC-…), ``testcase`` (TC-…) or ``story`` (US<n>).
+    """
+
+    feature: str
+    id: str
+    kind: str
+    text: str
+    path: str
+    line: int  # 1-based
+
+    @property
+    def functional(self) -> bool:
+        return self.kind == "functional"
+
+
+@dataclass(frozen=True, slots=True)
+class Clarification:
+    feature: str
+    text: str
+    path: str
+    line: int  # 1-based

@@ -1,0 +1,92 @@
+"""A loaded workspace: its features and the problems met while reading it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sdd_tui.model.items import ChecklistItem, Task
+from sdd_tui.model.spec import Clarification, Heading, Requirement
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that could not be read; ``path`` is relative to the root, ``line`` 1-based."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"path": self.path, "message": self.message}
+        if self.line is not None:
+            data["line"] = self.line
+        return data
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One feature of one layout.
+
+    ``documents`` maps a role (spec, plan, tasks, research, design, proposal, …) to a
+    root-relative path, or ``None`` when the layout knows the role but the file is absent.
+    ``extra_documents`` lists further readable documents (contracts, delta specs) in order.
+    """
+
+    id: str
+    layout: str
+    path: str
+    archived: bool = False
+    read_only: bool = False
+    branch: str | None = None
+    documents: dict[str, str | None] = field(default_factory=dict)
+    extra_documents: tuple[tuple[str, str], ...] = ()
+    checklist_files: tuple[str, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    clarifications: tuple[Clarification, ...] = ()
+    headings: dict[str, tuple[Heading, ...]] = field(default_factory=dict)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for t in self.tasks if t.done)
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.tasks) and all(t.done for t in self.tasks)
+
+    def task(self, ref: str) -> Task | None:
+        """Find a task by key, then by id (case-insensitive); ``None`` if absent."""
+        for t in self.tasks:
+            if t.key == ref:
+                return t
+        low = ref.lower()
+        for t in self.tasks:
+            if t.key.lower() == low or (t.id is not None and t.id.lower() == low):
+                return t
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: str
+    columns: tuple[str, ...]
+    features: tuple[Feature, ...]
+    active_feature: str | None
+    problems: tuple[Problem, ...]
+    column_titles: dict[str, str] = field(default_factory=dict)
+
+    def feature(self, ref: str) -> Feature | None:
+        for f in self.features:
+            if f.id == ref:
+                return f
+        low = ref.lower()
+        for f in self.features:
+            if f.id.lower() == low:
+                return f
+        matches = [f for f in self.features if f.id.split("-", 1)[0] == ref]
+        return matches[0] if len(matches) == 1 else None

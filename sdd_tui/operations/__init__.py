@@ -1,0 +1,1 @@
+"""Operations on a loaded workspace: board moves, history (undo/redo)."""

@@ -1,0 +1,290 @@
+"""Board operations: move a card, toggle done, reorder, all landing in the repo's files.
+
+One code path for the UI and the CLI.  A move writes the smallest change that expresses it:
+the box character in the Markdown when done-ness (or Kiro's ``[-]``) changes, one entry in
+``.sdd/board.json`` for the columns a box cannot express, and one line in
+``.sdd/history.jsonl``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sdd_tui.formats.board_state import (
+    BoardStateError,
+    dump_board,
+    empty_board,
+    parse_board,
+    update_entry,
+)
+from sdd_tui.formats.tasks import Columns, board_key, build_tasks
+from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
+from sdd_tui.model.workspace import Feature, Workspace
+from sdd_tui.operations.boxes import OperationError, done_char, set_box
+from sdd_tui.workspace.documents import ParsedDoc
+from sdd_tui.workspace.fsread import ReadProblem, read_optional
+from sdd_tui.workspace.loader import BOARD_PATH, Loaded
+from sdd_tui.workspace.writer import WriteRefused, atomic_write, workspace_lock
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one operation did, as recorded in history."""
+
+    op: str  # move | reorder
+    feature: str
+    task: str
+    from_column: str
+    to_column: str
+    from_mark: str
+    to_mark: str
+    from_rank: float | None = None
+    to_rank: float | None = None
+    files: tuple[str, ...] = ()
+
+    @property
+    def noop(self) -> bool:
+        return not self.files
+
+
+def resolve(loaded: Loaded, feature_ref: str, task_ref: str) -> tuple[Feature, Task]:
+    ws = loaded.workspace
+    feature = ws.feature(feature_ref)
+    if feature is None:
+        raise OperationError(f"unknown feature '{feature_ref}'")
+    task = feature.task(task_ref)
+    if task is None:
+        raise OperationError(f"unknown task '{task_ref}' in feature '{feature.id}'")
+    return feature, task
+
+
+def column_tasks(ws: Workspace, feature: Feature, column: str) -> list[Task]:
+    """The cards of one column in board order (board.json rank, else document order)."""
+    keyed = [
+        (t.rank if t.rank is not None else float(i), i, t)
+        for i, t in enumerate(feature.tasks)
+        if t.column == column
+    ]
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [t for _, _, t in keyed]
+
+
+def _sort_key(feature: Feature, task: Task) -> float:
+    if task.rank is not None:
+        return task.rank
+    return float(feature.tasks.index(task))
+
+
+def move(
+    loaded: Loaded,
+    feature_ref: str,
+    task_ref: str,
+    column: str,
+    *,
+    mark: str | None = None,
+    rank: float | object | None = ...,
+) -> Change:
+    """Move a task to ``column``; ``mark`` forces the box character (used by undo/redo)."""
+    columns = loaded.columns
+    if column not in columns.ids:
+        raise OperationError(f"unknown column '{column}' (columns: {', '.join(columns.ids)})")
+    feature, task = resolve(loaded, feature_ref, task_ref)
+    if feature.read_only:
+        raise OperationError(f"feature '{feature.id}' is read-only")
+    root = loaded.root
+    files: list[str] = []
+    with workspace_lock(root):
+        old_mark, new_mark = set_box(
+            root,
+            task.path,
+            _locator(feature, task.key, loaded),
+            lambda doc, box: (
+                mark
+                if mark is not None
+                else _target_mark(feature.layout, box.mark, column, columns, doc)
+            ),
+            what=f"task {task.key}",
+            cache=loaded.cache,
+        )
+        if new_mark != old_mark:
+            files.append(task.path)
+        from_column = task.column
+        stored: str | None = column if columns.between(column) else None
+        if feature.layout == "kiro" and column == columns.in_progress:
+            stored = None
+        if column == columns.first and _defaults_in_progress(loaded, feature, task):
+            stored = column
+        changes: dict[str, Any] = {"column": stored}
+        if rank is not ...:
+            changes["rank"] = rank
+        elif column != from_column:
+            changes["rank"] = None
+        if _update_board(root, board_key(feature.id, task.key), changes):
+            files.append(BOARD_PATH)
+    return Change(
+        "move",
+        feature.id,
+        task.key,
+        from_column,
+        column,
+        old_mark,
+        new_mark,
+        from_rank=task.rank,
+        to_rank=changes.get("rank", task.rank),
+        files=tuple(files),
+    )
+
+
+def toggle(loaded: Loaded, feature_ref: str, task_ref: str) -> Change:
+    """Done ⇄ the first column."""
+    _, task = resolve(loaded, feature_ref, task_ref)
+    columns = loaded.columns
+    target = columns.first if task.done else columns.done
+    return move(loaded, feature_ref, task_ref, target)
+
+
+def reorder(loaded: Loaded, feature_ref: str, task_ref: str, delta: int) -> Change:
+    """Move a card up (``delta`` < 0) or down inside its column; writes only its rank."""
+    feature, task = resolve(loaded, feature_ref, task_ref)
+    if feature.read_only:
+        raise OperationError(f"feature '{feature.id}' is read-only")
+    cards = column_tasks(loaded.workspace, feature, task.column)
+    pos = cards.index(task)
+    new_pos = max(0, min(len(cards) - 1, pos + delta))
+    if new_pos == pos:
+        return Change(
+            "reorder",
+            feature.id,
+            task.key,
+            task.column,
+            task.column,
+            task.mark,
+            task.mark,
+            task.rank,
+            task.rank,
+        )
+    others = [c for c in cards if c is not task]
+    before = others[new_pos - 1] if new_pos > 0 else None
+    after = others[new_pos] if new_pos < len(others) else None
+    lo = _sort_key(feature, before) if before is not None else None
+    hi = _sort_key(feature, after) if after is not None else None
+    if lo is None and hi is not None:
+        new_rank = hi - 1.0
+    elif hi is None and lo is not None:
+        new_rank = lo + 1.0
+    else:
+        assert lo is not None and hi is not None
+        new_rank = (lo + hi) / 2.0
+    if lo is not None and hi is not None and not lo < new_rank < hi:
+        raise OperationError("cannot reorder: ranks too close; renumber the column")
+    with workspace_lock(loaded.root):
+        _update_board(loaded.root, board_key(feature.id, task.key), {"rank": new_rank})
+    return Change(
+        "reorder",
+        feature.id,
+        task.key,
+        task.column,
+        task.column,
+        task.mark,
+        task.mark,
+        task.rank,
+        new_rank,
+        files=(BOARD_PATH,),
+    )
+
+
+def set_rank(loaded: Loaded, feature_ref: str, task_ref: str, rank: float | None) -> Change:
+    feature, task = resolve(loaded, feature_ref, task_ref)
+    with workspace_lock(loaded.root):
+        changed = _update_board(loaded.root, board_key(feature.id, task.key), {"rank": rank})
+    return Change(
+        "reorder",
+        feature.id,
+        task.key,
+        task.column,
+        task.column,
+        task.mark,
+        task.mark,
+        task.rank,
+        rank,
+        files=(BOARD_PATH,) if changed else (),
+    )
+
+
+def _defaults_in_progress(loaded: Loaded, feature: Feature, task: Task) -> bool:
+    for src in loaded.sources:
+        if src.id == feature.id and src.in_progress_sections:
+            section = (task.section or "").strip().lower()
+            return section in src.in_progress_sections
+    return False
+
+
+def _locator(feature: Feature, key: str, loaded: Loaded):
+    """Find the box of task ``key`` in a fresh parse of the feature's tasks file."""
+    src = next((s for s in loaded.sources if s.id == feature.id), None)
+    sections = src.in_progress_sections if src is not None else ()
+
+    def locate(doc: ParsedDoc) -> BoxItem | None:
+        tasks, _ = build_tasks(
+            feature.id, feature.layout, doc.boxes, {}, loaded.columns, in_progress_sections=sections
+        )
+        for t, box in zip(tasks, doc.boxes, strict=True):
+            if t.key == key:
+                return box
+        return None
+
+    return locate
+
+
+def _target_mark(layout: str, current: str, column: str, columns: Columns, doc: ParsedDoc) -> str:
+    if column == columns.done:
+        return current if current in DONE_MARKS else done_char(doc)
+    if layout == "kiro":
+        return " " if column == columns.first else "-"
+    if current in DONE_MARKS:
+        return " "
+    return current
+
+
+def _update_board(root: Path, key: str, changes: dict[str, Any]) -> bool:
+    """Apply one entry's change to the current board.json (caller holds the lock)."""
+    path = root / BOARD_PATH
+    try:
+        read = read_optional(root, path)
+    except ReadProblem as exc:
+        raise OperationError(f"{BOARD_PATH}: {exc}; not written") from None
+    raw = None if read is None else read.data
+    corrupt = False
+    try:
+        data = empty_board() if raw is None else parse_board(raw)
+    except BoardStateError:
+        corrupt = True
+        data = empty_board()
+    new = update_entry(data, key, **changes)
+    if not corrupt and new == data and (raw is not None or not new.get("tasks")):
+        return False
+    if corrupt:
+        _backup_corrupt(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        atomic_write(root, path, dump_board(new), expected=raw)
+    except WriteRefused as exc:
+        raise OperationError(str(exc)) from None
+    return True
+
+
+def _backup_corrupt(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    with contextlib.suppress(FileNotFoundError):
+        shutil.copy2(path, backup)
+    return backup

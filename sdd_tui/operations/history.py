@@ -1,0 +1,165 @@
+"""`.sdd/history.jsonl`: the append-only log behind undo, redo and progress charts.
+
+Each line is one JSON object.  Operations (``move``, ``reorder``) carry an ``id``; ``undo``
+and ``redo`` lines name the operation they reverse or repeat in ``ref``.  Replaying the log
+gives the undo and redo stacks, so both survive a restart and merge (``merge=union``) in git.
+Lines that do not parse are skipped, never rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sdd_tui.operations.board import Change, move, set_rank
+from sdd_tui.operations.boxes import OperationError
+from sdd_tui.workspace.fsread import ReadProblem, read_optional
+from sdd_tui.workspace.loader import HISTORY_PATH, Loaded
+from sdd_tui.workspace.writer import append_line
+
+
+def read_history(root: Path) -> list[dict[str, Any]]:
+    try:
+        read = read_optional(root, root / HISTORY_PATH)
+    except ReadProblem:
+        return []
+    if read is None:
+        return []
+    out = []
+    for line in read.data.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            out.append(obj)
+    return out
+
+
+def stacks(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(undo stack, redo stack) after replaying ``entries``; the top is the last element."""
+    by_id: dict[str, dict[str, Any]] = {}
+    undo: list[dict[str, Any]] = []
+    redo: list[dict[str, Any]] = []
+    for e in entries:
+        op = e.get("op")
+        if op in ("move", "reorder") and e.get("id"):
+            by_id[str(e["id"])] = e
+            undo.append(e)
+            redo.clear()
+        elif op == "undo":
+            ref = by_id.get(str(e.get("ref")))
+            if ref is not None and undo and undo[-1] is ref:
+                undo.pop()
+                redo.append(ref)
+        elif op == "redo":
+            ref = by_id.get(str(e.get("ref")))
+            if ref is not None and redo and redo[-1] is ref:
+                redo.pop()
+                undo.append(ref)
+    return undo, redo
+
+
+def record(
+    loaded: Loaded, change: Change, *, op: str | None = None, ref: str | None = None
+) -> dict[str, Any]:
+    """Append ``change`` to the history; returns the entry written."""
+    entry: dict[str, Any] = {
+        "id": uuid.uuid4().hex[:12],
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "op": op or change.op,
+        "feature": change.feature,
+        "task": change.task,
+        "from": change.from_column,
+        "to": change.to_column,
+        "from_mark": change.from_mark,
+        "to_mark": change.to_mark,
+        "author": author(str(loaded.root)),
+    }
+    if change.op == "reorder" or change.from_rank is not None or change.to_rank is not None:
+        entry["from_rank"] = change.from_rank
+        entry["to_rank"] = change.to_rank
+    if ref is not None:
+        entry["ref"] = ref
+    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    append_line(loaded.root, loaded.root / HISTORY_PATH, line.encode("utf-8"))
+    return entry
+
+
+def apply_and_record(loaded: Loaded, change_fn, *args: Any, **kwargs: Any) -> Change:
+    change: Change = change_fn(loaded, *args, **kwargs)
+    if not change.noop:
+        record(loaded, change)
+    return change
+
+
+def undo(loaded: Loaded) -> Change | None:
+    """Reverse the last operation; ``None`` when there is nothing to undo."""
+    undo_stack, _ = stacks(read_history(loaded.root))
+    if not undo_stack:
+        return None
+    e = undo_stack[-1]
+    change = _replay(loaded, e, reverse=True)
+    record(loaded, change, op="undo", ref=str(e["id"]))
+    return change
+
+
+def redo(loaded: Loaded) -> Change | None:
+    _, redo_stack = stacks(read_history(loaded.root))
+    if not redo_stack:
+        return None
+    e = redo_stack[-1]
+    change = _replay(loaded, e, reverse=False)
+    record(loaded, change, op="redo", ref=str(e["id"]))
+    return change
+
+
+def can_undo(loaded: Loaded) -> bool:
+    return bool(stacks(read_history(loaded.root))[0])
+
+
+def _replay(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
+    feature, task = str(e.get("feature")), str(e.get("task"))
+    column = e.get("from") if reverse else e.get("to")
+    mark = e.get("from_mark") if reverse else e.get("to_mark")
+    has_rank = "from_rank" in e or "to_rank" in e
+    rank = e.get("from_rank") if reverse else e.get("to_rank")
+    if not isinstance(column, str):
+        raise OperationError("history entry without a column; cannot undo")
+    if e.get("op") == "reorder":
+        return set_rank(loaded, feature, task, rank if isinstance(rank, int | float) else None)
+    kwargs: dict[str, Any] = {}
+    if isinstance(mark, str) and len(mark) == 1:
+        kwargs["mark"] = mark
+    if has_rank:
+        kwargs["rank"] = rank if isinstance(rank, int | float) else None
+    return move(loaded, feature, task, column, **kwargs)
+
+
+@lru_cache(maxsize=8)
+def author(root: str) -> str | None:
+    """The user's name from git config (or GIT_AUTHOR_NAME); ``None`` when unknown."""
+    name = os.environ.get("GIT_AUTHOR_NAME")
+    if name:
+        return name
+    try:
+        out = subprocess.run(
+            ["git", "config", "user.name"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=2,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None

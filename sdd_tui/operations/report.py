@@ -1,0 +1,64 @@
+"""JSON views of the model: the contract of ``status --json`` and ``tasks --json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sdd_tui.model.items import Task
+from sdd_tui.model.workspace import Feature, Workspace
+
+
+def feature_summary(ws: Workspace, f: Feature) -> dict[str, Any]:
+    columns = {c: 0 for c in ws.columns}
+    for t in f.tasks:
+        columns[t.column] = columns.get(t.column, 0) + 1
+    return {
+        "id": f.id,
+        "layout": f.layout,
+        "archived": f.archived,
+        "read_only": f.read_only,
+        "path": f.path,
+        "documents": dict(f.documents),
+        "extra_documents": [p for _, p in f.extra_documents],
+        "checklist_files": list(f.checklist_files),
+        "tasks": {"total": len(f.tasks), "done": f.done_count, "columns": columns},
+        "checklists": {
+            "total": len(f.checklist),
+            "checked": sum(1 for c in f.checklist if c.checked),
+        },
+        "clarifications": len(f.clarifications),
+        "requirements": sum(1 for r in f.requirements if r.functional),
+    }
+
+
+def status_json(ws: Workspace) -> dict[str, Any]:
+    return {
+        "root": ws.root,
+        "active_feature": ws.active_feature,
+        "columns": list(ws.columns),
+        "features": [feature_summary(ws, f) for f in ws.features],
+        "problems": [p.to_json() for p in ws.problems],
+    }
+
+
+def task_json(t: Task) -> dict[str, Any]:
+    return {
+        "feature": t.feature,
+        "id": t.id,
+        "key": t.key,
+        "title": t.title,
+        "column": t.column,
+        "mark": t.mark,
+        "path": t.path,
+        "line": t.line,
+        "parent": t.parent,
+        "story": t.story,
+        "parallel": t.parallel,
+        "optional": t.optional,
+        "requirements": list(t.requirements),
+        "section": t.section,
+    }
+
+
+def tasks_json(features: list[Feature]) -> list[dict[str, Any]]:
+    return [task_json(t) for f in features for t in f.tasks]

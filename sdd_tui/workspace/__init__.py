@@ -1,0 +1,1 @@
+"""Everything that touches the disk: discovery, loading, safe reads and atomic writes."""

@@ -1,0 +1,62 @@
+"""Parsed Markdown documents, cached by content so that only changed files are re-parsed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sdd_tui.formats.boxes import find_boxes
+from sdd_tui.formats.markdown import MdStructure, parse_structure
+from sdd_tui.formats.text import DecodeProblem, SourceText
+from sdd_tui.model.items import BoxItem
+from sdd_tui.model.workspace import Problem
+from sdd_tui.workspace.fsread import ReadProblem, read_file
+
+
+@dataclass(slots=True)
+class ParsedDoc:
+    path: str  # relative to the root
+    src: SourceText
+    md: MdStructure
+    boxes: list[BoxItem]
+    mode: int
+    outside: bool  # read through a symlink that leaves the workspace: never written
+
+
+class DocumentCache:
+    """Parse results per path, reused while the file's bytes are unchanged."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, ParsedDoc] = {}
+
+    def load(self, root: Path, relpath: str) -> ParsedDoc | Problem:
+        try:
+            read = read_file(root, root / relpath)
+        except ReadProblem as exc:
+            self._docs.pop(relpath, None)
+            return Problem(relpath, str(exc))
+        cached = self._docs.get(relpath)
+        if cached is not None and cached.src.raw == read.data:
+            return cached
+        try:
+            doc = parse_document(relpath, read.data, mode=read.mode, outside=read.outside)
+        except DecodeProblem as exc:
+            self._docs.pop(relpath, None)
+            return Problem(relpath, str(exc), exc.line)
+        self._docs[relpath] = doc
+        return doc
+
+    def get(self, relpath: str) -> ParsedDoc | None:
+        return self._docs.get(relpath)
+
+    def forget(self, relpath: str) -> None:
+        self._docs.pop(relpath, None)
+
+
+def parse_document(
+    relpath: str, raw: bytes, *, mode: int = 0o644, outside: bool = False
+) -> ParsedDoc:
+    """Decode and parse one Markdown file; raises DecodeProblem for non-text bytes."""
+    src = SourceText.decode(raw)
+    md = parse_structure(src.lines)
+    return ParsedDoc(relpath, src, md, find_boxes(src, md, relpath), mode, outside)

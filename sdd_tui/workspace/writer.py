@@ -1,0 +1,156 @@
+"""Atomic, conflict-checked writes.
+
+Every write goes to a temp file in the same folder, is fsynced, gets the old file's mode and
+is renamed over the target, so a reader (or a crash) sees the old bytes or the new bytes,
+never a mix.  Writers in sdd-tui processes serialise on ``.sdd/.lock``; against other
+writers (editors, agents) the caller passes the bytes its edit was computed from, and the
+write is refused with ``Conflict`` when the file no longer holds them, so the caller can
+re-read and re-apply instead of overwriting someone else's edit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from sdd_tui.workspace.fsread import ReadProblem, read_optional, resolve_target, within
+
+LOCK_PATH = ".sdd/.lock"
+
+
+class WriteRefused(Exception):
+    """A write that must not happen (outside the workspace, not a regular file, …)."""
+
+
+class Conflict(Exception):
+    """The file changed on disk since the edit was computed."""
+
+
+def write_target(root: Path, path: Path) -> Path:
+    """The real file a write to ``path`` lands on; refuses links that leave ``root``."""
+    if not os.path.lexists(path):
+        parent = path.parent.resolve()
+        if not within(root.resolve(), parent):
+            raise WriteRefused(f"{path}: folder lies outside the workspace")
+        return parent / path.name
+    try:
+        real, outside = resolve_target(root.resolve(), path)
+    except ReadProblem as exc:
+        raise WriteRefused(f"{path.name}: {exc}") from None
+    if outside:
+        raise WriteRefused(f"{path.name}: symlink to a file outside the workspace; not written")
+    st = os.stat(real)
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteRefused(f"{path.name}: not a regular file; not written")
+    return real
+
+
+def atomic_write(
+    root: Path, path: Path, data: bytes, *, expected: bytes | object | None = ...
+) -> None:
+    """Replace ``path`` with ``data`` atomically.
+
+    ``expected``: the bytes the caller's edit was computed from (``None`` = the file must not
+    exist); when given and the file holds something else, ``Conflict`` is raised and nothing
+    is written.
+    """
+    target = write_target(root, path)
+    try:
+        st = os.stat(target)
+        mode = stat.S_IMODE(st.st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    if expected is not ...:
+        _check_unchanged(root, target, expected)  # type: ignore[arg-type]
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".sdd-tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        if expected is not ...:
+            _check_unchanged(root, target, expected)  # type: ignore[arg-type]
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(target.parent)
+
+
+def _check_unchanged(root: Path, target: Path, expected: bytes | None) -> None:
+    try:
+        current = read_optional(root.resolve(), target)
+    except ReadProblem as exc:
+        raise Conflict(f"{target.name}: {exc}") from None
+    data = None if current is None else current.data
+    if data != expected:
+        raise Conflict(f"{target.name} changed on disk")
+
+
+def append_line(root: Path, path: Path, line: bytes) -> None:
+    """Append one line with a single O_APPEND write (atomic for small lines)."""
+    target = write_target(root, path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        if os.fstat(fd).st_size > 0:
+            with open(target, "rb") as fh:
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":
+                    line = b"\n" + line
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[None]:
+    """An exclusive advisory lock shared by every sdd-tui process on this workspace."""
+    import fcntl
+
+    lock = root / LOCK_PATH
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() > deadline:
+                    raise WriteRefused("workspace is locked by another sdd-tui process") from None
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
