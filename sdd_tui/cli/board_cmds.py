@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from sdd_tui.cli.common import CliError, load_workspace, parser, print_json
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.report import status_json, tasks_json
 from sdd_tui.textsafe import safe
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 
 def status(argv: list[str]) -> int:
@@ -109,7 +114,7 @@ def _print_status(ws: Workspace) -> None:
             str(sum(1 for r in f.requirements if r.functional)),
         )
     if ws.features:
-        console.print(table)
+        _print_table(console, table)
     else:
         console.print(
             "No features found (looked for specs/, .kiro/specs/, openspec/changes/, "
@@ -147,8 +152,22 @@ def _print_tasks(ws: Workspace, features: list[Feature]) -> None:
                 Text(safe(t.title)),
                 Text(f"{safe(t.path)}:{t.line}"),
             )
-        console.print(table)
+        _print_table(console, table)
     _print_problems(ws)
+
+
+_PIPE_WIDTH = 400
+
+
+def _print_table(console: Console, table: Table) -> None:
+    """Print ``table``; piped output gets the width it needs so ids are never cut short."""
+    if not console.is_terminal:
+        from rich.measure import Measurement
+
+        wide = console.options.update(max_width=_PIPE_WIDTH)
+        needed = Measurement.get(console, wide, table).maximum
+        console.width = max(console.width, min(needed, _PIPE_WIDTH))
+    console.print(table)
 
 
 def _print_problems(ws: Workspace) -> None:
