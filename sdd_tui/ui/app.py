@@ -1,0 +1,486 @@
+"""The workbench: spec, plan, board and tests side by side, driven from the keyboard."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.widgets import Footer, Input, Tab, Tabs
+
+from sdd_tui.model.workspace import Feature, Problem
+from sdd_tui.operations import board as board_ops
+from sdd_tui.operations import history
+from sdd_tui.operations.boxes import OperationError
+from sdd_tui.operations.stage import feature_stage
+from sdd_tui.textsafe import safe
+from sdd_tui.ui.markdown_lines import Palette
+from sdd_tui.ui.screens.help import HelpScreen, binding_rows
+from sdd_tui.ui.widgets.board import BoardAction, BoardView
+from sdd_tui.ui.widgets.doc_pane import DocPane
+from sdd_tui.ui.widgets.header import WorkbenchHeader
+from sdd_tui.ui.widgets.tests_pane import TestsPane
+from sdd_tui.workspace.documents import ParsedDoc
+from sdd_tui.workspace.loader import Loaded, load_root
+from sdd_tui.workspace.results import load_results
+
+PANES = ("board", "spec", "plan", "tests")
+PANE_TITLES = {"board": "Board", "spec": "Spec", "plan": "Plan", "tests": "Tests"}
+WIDE = (120, 32)  # four panes at once from this size up
+
+
+class Pane(Vertical):
+    """A titled, maximisable frame around one of the four panes."""
+
+    ALLOW_MAXIMIZE = True
+
+    def __init__(self, name: str, number: int) -> None:
+        super().__init__(id=f"pane-{name}", classes="pane")
+        self.pane_name = name
+        self.border_title = f"{number} {PANE_TITLES[name]}"
+
+
+class SddApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "sdd-tui"
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("f", "switch_feature", "Features"),
+        Binding("1", "pane('board')", "Board", show=False),
+        Binding("2", "pane('spec')", "Spec", show=False),
+        Binding("3", "pane('plan')", "Plan", show=False),
+        Binding("4", "pane('tests')", "Tests", show=False),
+        Binding("f10", "toggle_maximize", "Maximise"),
+        Binding("slash", "filter", "Filter"),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("U,ctrl+y", "redo", "Redo"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self, loaded: Loaded, *, feature: str | None = None) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.feature_id = self._initial_feature(feature)
+        self.results, self.result_problems = None, []
+        self._theme_problems: list[str] = []
+
+    # -- set-up ------------------------------------------------------------------------
+
+    def _initial_feature(self, wanted: str | None) -> str | None:
+        ws = self.loaded.workspace
+        if wanted is not None:
+            f = ws.feature(wanted)
+            if f is not None:
+                return f.id
+        if ws.active_feature:
+            return ws.active_feature
+        for f in ws.features:
+            if not f.archived and f.tasks and not f.finished:
+                return f.id
+        for f in ws.features:
+            if not f.archived:
+                return f.id
+        return ws.features[0].id if ws.features else None
+
+    def compose(self) -> ComposeResult:
+        yield WorkbenchHeader(id="header")
+        yield Tabs(
+            *[Tab(f"{i} {PANE_TITLES[p]}", id=f"tab-{p}") for i, p in enumerate(PANES, 1)],
+            id="pane-tabs",
+        )
+        with Container(id="panes"):
+            with Pane("board", 1):
+                yield BoardView(id="board")
+                yield Input(placeholder="filter cards…", id="filter")
+            with Pane("spec", 2):
+                yield DocPane("spec", id="spec")
+            with Pane("tests", 4):
+                yield TestsPane(id="tests")
+            with Pane("plan", 3):
+                yield DocPane("plan", id="plan")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self._register_themes()
+        ws = self.loaded.workspace
+        board = self.query_one(BoardView)
+        await board.set_columns(ws.columns, ws.column_titles)
+        self._apply_size()
+        self._activate_pane("board")
+        self.refresh_all(keep=False)
+        board.select_first_todo()
+        if ws.problems:
+            self.notify(
+                f"{len(ws.problems)} problem(s) while loading; first: {safe(str(ws.problems[0]))}",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+        for message in self._theme_problems:
+            self.notify(message, severity="warning", timeout=8, markup=False)
+
+    def _register_themes(self) -> None:
+        try:
+            from sdd_tui.ui import preferences, themes
+        except ImportError:
+            return
+        self._theme_problems = themes.register_all(self)
+        chosen = preferences.load_preferences().theme
+        if chosen and chosen in self.available_themes:
+            self.theme = chosen
+        elif "sdd-dark" in self.available_themes:
+            self.theme = "sdd-dark"
+
+    def watch_theme(self, theme: str) -> None:
+        try:
+            from sdd_tui.ui import preferences
+        except ImportError:
+            return
+        if self.is_mounted:
+            preferences.save_theme(theme)
+            self.refresh_all(keep=True)
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def feature(self) -> Feature | None:
+        if self.feature_id is None:
+            return None
+        return self.loaded.workspace.feature(self.feature_id)
+
+    def palette(self) -> Palette:
+        theme = self.current_theme
+        fg = theme.foreground or "white"
+        panel = theme.panel or theme.surface or "black"
+        return Palette(
+            heading=f"bold {theme.primary}",
+            heading1=f"bold {theme.primary} underline",
+            code=f"{theme.success or 'green'}",
+            code_block=f"{fg} on {panel}",
+            muted="dim",
+            accent=f"bold {theme.accent or theme.secondary or theme.primary}",
+            clarify=f"bold {theme.background or 'black'} on {theme.warning or 'yellow'}",
+            link=f"underline {theme.secondary or theme.primary}",
+            done=f"{theme.success or 'green'}",
+        )
+
+    def reload(self, *, select: str | None = None) -> None:
+        self.loaded = load_root(self.loaded.root, cache=self.loaded.cache)
+        if self.feature_id is not None and self.loaded.workspace.feature(self.feature_id) is None:
+            self.feature_id = self._initial_feature(None)
+        self.refresh_all(keep=True, select=select)
+
+    def refresh_all(self, *, keep: bool, select: str | None = None) -> None:
+        ws = self.loaded.workspace
+        feature = self.feature
+        self._load_results()
+        passing = None
+        if self.results is not None and self.results.cases:
+            t = self.results.totals()
+            passing = t["failed"] == 0 and t["errors"] == 0
+        stage = feature_stage(feature, tests_passing=passing) if feature else None
+        name = Path(ws.root).name
+        self.query_one(WorkbenchHeader).show(name, feature, stage)
+        self.query_one(BoardView).show(ws, feature, select=select)
+        pal = self.palette()
+        spec_docs, plan_docs = _pane_documents(feature)
+        self.query_one("#spec", DocPane).set_documents(
+            spec_docs, self.read_document, pal, empty="No spec for this feature yet.", keep=keep
+        )
+        self.query_one("#plan", DocPane).set_documents(
+            plan_docs, self.read_document, pal, empty="No plan yet (run /plan).", keep=keep
+        )
+        self.query_one(TestsPane).show(self.results, self.result_problems)
+        self.sub_title = feature.id if feature else ""
+
+    def _load_results(self) -> None:
+        config = self.loaded.config
+        globs = config.tests.junit if config is not None and config.tests.junit else None
+        results, problems = load_results(self.loaded.root, globs)
+        self.results, self.result_problems = results, problems
+
+    def read_document(self, path: str) -> ParsedDoc | Problem:
+        return self.loaded.cache.load(self.loaded.root, path)
+
+    # -- layout ------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._apply_size()
+
+    def _apply_size(self) -> None:
+        width, height = self.size
+        narrow = width < WIDE[0] or height < WIDE[1]
+        self.screen.set_class(narrow, "-narrow")
+
+    def _activate_pane(self, name: str) -> None:
+        for p in PANES:
+            self.query_one(f"#pane-{p}").set_class(p == name, "-active")
+        tabs = self.query_one("#pane-tabs", Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+
+    @on(Tabs.TabActivated, "#pane-tabs")
+    def _pane_tab(self, event: Tabs.TabActivated) -> None:
+        name = (event.tab.id or "tab-board").removeprefix("tab-")
+        if name in PANES:
+            self.action_pane(name)
+
+    def action_pane(self, name: str) -> None:
+        self._activate_pane(name)
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        if name == "board":
+            self.query_one(BoardView).focus_board()
+        elif name == "tests":
+            self.query_one("#tests-cases").focus()
+        else:
+            self.query_one(f"#{name}", DocPane).view.focus()
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        for node in event.widget.ancestors_with_self:
+            if isinstance(node, Pane):
+                self._activate_pane(node.pane_name)
+                break
+
+    def action_toggle_maximize(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        elif screen.focused is not None:
+            screen.maximize(screen.focused)
+
+    # -- board operations --------------------------------------------------------------
+
+    @on(BoardView.Request)
+    def _board_request(self, message: BoardView.Request) -> None:
+        self.perform(message.action)
+
+    def perform(self, action: BoardAction) -> None:
+        feature = self.feature
+        if feature is None:
+            return
+        task = feature.task(action.task_key)
+        if task is None:
+            self.notify(f"task {action.task_key} is gone", severity="warning", markup=False)
+            return
+        if action.name == "detail":
+            self._show_detail(task.key)
+            return
+        if action.name == "edit":
+            self._edit(task.path, task.line)
+            return
+        columns = self.loaded.workspace.columns
+        try:
+            if action.name == "move":
+                idx = columns.index(task.column) + action.arg
+                if not 0 <= idx < len(columns):
+                    self.bell()
+                    return
+                history.apply_and_record(
+                    self.loaded, board_ops.move, feature.id, task.key, columns[idx]
+                )
+            elif action.name == "toggle":
+                history.apply_and_record(self.loaded, board_ops.toggle, feature.id, task.key)
+            elif action.name == "reorder":
+                history.apply_and_record(
+                    self.loaded, board_ops.reorder, feature.id, task.key, action.arg
+                )
+        except OperationError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        self.reload(select=task.key)
+
+    def action_undo(self) -> None:
+        self._history(history.undo, "undo")
+
+    def action_redo(self) -> None:
+        self._history(history.redo, "redo")
+
+    def _history(self, fn, what: str) -> None:  # type: ignore[no-untyped-def]
+        self.loaded = load_root(self.loaded.root, cache=self.loaded.cache)
+        try:
+            change = fn(self.loaded)
+        except OperationError as exc:
+            self.notify(f"cannot {what}: {exc}", severity="error", markup=False)
+            self.reload()
+            return
+        if change is None:
+            self.notify(f"nothing to {what}", timeout=2)
+            return
+        if change.feature != self.feature_id and self.loaded.workspace.feature(change.feature):
+            self.feature_id = change.feature
+        self.reload(select=change.task)
+        self.notify(
+            f"{what}: {change.task} {change.from_column} → {change.to_column}",
+            timeout=2,
+            markup=False,
+        )
+
+    def _show_detail(self, key: str) -> None:
+        from sdd_tui.ui.screens.detail import DetailScreen
+
+        feature = self.feature
+        task = feature.task(key) if feature else None
+        if feature is None or task is None:
+            return
+
+        def after(result: str | None) -> None:
+            if result == "edit":
+                self._edit(task.path, task.line)
+
+        self.push_screen(DetailScreen(task, feature), after)
+
+    def _edit(self, path: str, line: int) -> None:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        cmd = shlex.split(editor)
+        target = str(self.loaded.root / path)
+        name = Path(cmd[0]).name if cmd else ""
+        if name in ("code", "codium", "code-insiders"):
+            cmd += ["-g", f"{target}:{line}", "--wait"]
+        elif name in ("subl", "zed"):
+            cmd += [f"{target}:{line}"]
+        else:
+            cmd += [f"+{line}", target]
+        try:
+            with self.suspend():
+                subprocess.run(cmd, check=False)
+        except (OSError, Exception) as exc:  # SuspendNotSupported in headless tests too
+            self.notify(
+                f"cannot run editor '{safe(editor)}': {exc}", severity="error", markup=False
+            )
+        self.reload(select=self.query_one(BoardView)._selected_key)
+
+    # -- filter ------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self._activate_pane("board")
+        box = self.query_one("#filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        board = self.query_one(BoardView)
+        board.filter_text = event.value.strip()
+        board.show(self.loaded.workspace, self.feature)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        box = self.query_one("#filter", Input)
+        if not box.value:
+            box.remove_class("-shown")
+        self.query_one(BoardView).focus_board()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        box = self.query_one("#filter", Input)
+        if event.key == "escape" and box.has_focus:
+            event.stop()
+            box.value = ""
+            box.remove_class("-shown")
+            self.query_one(BoardView).focus_board()
+
+    # -- screens -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from sdd_tui.ui.widgets.board import CardList
+
+        sections = [
+            (
+                "Board",
+                binding_rows(BoardView.BINDINGS)
+                + binding_rows(CardList.BINDINGS)
+                + [("up,down", "Previous / next card"), ("enter", "Card detail")],
+            ),
+            (
+                "Documents",
+                binding_rows(DocPane.BINDINGS)
+                + [("j,k,pageup,pagedown", "Scroll"), ("g,G", "Top / bottom")],
+            ),
+            (
+                "Workbench",
+                binding_rows(self.BINDINGS)
+                + [
+                    ("1,2,3,4", "Board / Spec / Plan / Tests"),
+                    ("ctrl+p", "Command palette"),
+                    ("tab", "Next pane"),
+                ],
+            ),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def action_switch_feature(self) -> None:
+        from sdd_tui.ui.screens.switcher import FeatureSwitcher
+
+        def chosen(feature_id: str | None) -> None:
+            if feature_id:
+                self.switch_feature(feature_id)
+
+        self.push_screen(FeatureSwitcher(self.loaded.workspace, self.feature_id), chosen)
+
+    def switch_feature(self, feature_id: str) -> None:
+        if self.loaded.workspace.feature(feature_id) is None:
+            return
+        self.feature_id = feature_id
+        board = self.query_one(BoardView)
+        board.filter_text = ""
+        self.query_one("#filter", Input).value = ""
+        self.refresh_all(keep=False)
+        board.select_first_todo()
+
+    def action_reload(self) -> None:
+        self.reload(select=self.query_one(BoardView)._selected_key)
+        self.notify("reloaded", timeout=1)
+
+    def get_system_commands(self, screen):  # type: ignore[no-untyped-def]
+        from sdd_tui.ui.commands import workbench_commands
+
+        yield from super().get_system_commands(screen)
+        yield from workbench_commands(self)
+
+    def status_text(self) -> Text:
+        return Text(self.feature_id or "")
+
+
+def _pane_documents(feature: Feature | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(spec pane documents, plan pane documents) as (label, path)."""
+    if feature is None:
+        return [], []
+    docs = feature.documents
+    spec: list[tuple[str, str]] = []
+    plan: list[tuple[str, str]] = []
+
+    def add(target: list[tuple[str, str]], label: str, path: str | None) -> None:
+        if path:
+            target.append((label, path))
+
+    if feature.layout == "kiro":
+        add(spec, Path(docs.get("spec") or "requirements.md").name, docs.get("spec"))
+        add(plan, "design.md", docs.get("plan"))
+    elif feature.layout == "openspec":
+        add(spec, "proposal.md", docs.get("spec"))
+        for label, path in feature.extra_documents:
+            if "/specs/" in path:
+                spec.append((label, path))
+        add(plan, "design.md", docs.get("plan"))
+    else:
+        add(spec, Path(docs.get("spec") or "spec.md").name, docs.get("spec"))
+        add(plan, "plan.md", docs.get("plan"))
+        add(plan, "research.md", docs.get("research"))
+        add(plan, "data-model.md", docs.get("data_model"))
+        add(plan, "quickstart.md", docs.get("quickstart"))
+        for label, path in feature.extra_documents:
+            if label.startswith("contracts/") or "/contracts/" in path:
+                plan.append((label, path))
+    return spec, plan
+
+
+def run_app(loaded: Loaded, *, feature: str | None = None) -> int:
+    SddApp(loaded, feature=feature).run()
+    return 0

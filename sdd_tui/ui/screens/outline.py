@@ -1,0 +1,60 @@
+"""Headings outline of a document, for jumping."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from sdd_tui.textsafe import safe
+
+
+class OutlineScreen(ModalScreen[int | None]):
+    """Pick a heading (or marker); returns its 0-based line."""
+
+    BINDINGS = [Binding("escape,q,o", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    OutlineScreen { align: center middle; }
+    OutlineScreen > Vertical {
+        width: 80; max-width: 95%; height: auto; max-height: 85%;
+        border: round $primary; background: $surface;
+    }
+    OutlineScreen OptionList { height: auto; max-height: 40; border: none; }
+    OutlineScreen .title { padding: 0 1; text-style: bold; }
+    """
+
+    def __init__(self, title: str, entries: list[tuple[int, int, str]]) -> None:
+        """``entries``: (0-based line, level, text); level 0 marks a clarification."""
+        super().__init__()
+        self.title_ = title
+        self.entries = entries
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for line, level, text in self.entries:
+            label = Text(no_wrap=True, overflow="ellipsis")
+            if level == 0:
+                label.append("? ", "bold yellow")
+                label.append(safe(text), "yellow")
+            else:
+                label.append("  " * (level - 1))
+                label.append(safe(text), "bold" if level <= 2 else "")
+            label.append(f"  :{line + 1}", "dim")
+            options.append(Option(label, id=str(line)))
+        with Vertical():
+            yield Static(self.title_, classes="title")
+            yield OptionList(*options)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.option.id or 0))
+
+    def action_dismiss(self, result: int | None = None) -> None:  # type: ignore[override]
+        self.dismiss(result)

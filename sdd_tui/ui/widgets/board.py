@@ -1,0 +1,267 @@
+"""The kanban board: one virtualised card list per column, driven from the keyboard.
+
+Each column is an ``OptionList`` (virtualised: no widget per card).  The board keeps the
+selection by task key, so it follows a card through moves, undo, redo and reloads.  Card
+operations are posted as ``BoardView.Request`` messages; the app performs them through the
+core's operations and calls ``show`` with the new snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from sdd_tui.model.items import Task
+from sdd_tui.model.workspace import Feature, Workspace
+from sdd_tui.operations.board import column_tasks
+from sdd_tui.ui.cards import card_text
+
+
+class CardList(OptionList):
+    """The cards of one column."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, column: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.column = column
+        self.keys: list[str] = []
+
+
+class BoardColumn(Vertical):
+    def __init__(self, column: str, title: str) -> None:
+        super().__init__(classes="board-column", id=f"column-{column}")
+        self.column = column
+        self.title = title
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title, classes="column-title")
+        yield CardList(self.column, id=f"cards-{self.column}")
+
+
+@dataclass(frozen=True, slots=True)
+class BoardAction:
+    name: str  # move | reorder | toggle | detail | edit
+    task_key: str
+    arg: int = 0
+
+
+class BoardView(Horizontal):
+    """Columns of cards for one feature."""
+
+    BINDINGS = [
+        Binding("left,h", "column(-1)", "Prev column", show=False),
+        Binding("right,l", "column(1)", "Next column", show=False),
+        Binding("shift+left,H", "move(-1)", "Move ←"),
+        Binding("shift+right,L", "move(1)", "Move →"),
+        Binding("J,shift+down", "reorder(1)", "Down in column", show=False),
+        Binding("K,shift+up", "reorder(-1)", "Up in column", show=False),
+        Binding("space", "toggle", "Done"),
+        Binding("e", "edit", "Edit"),
+    ]
+
+    class Request(Message):
+        """A card operation asked for by a key press."""
+
+        def __init__(self, action: BoardAction) -> None:
+            super().__init__()
+            self.action = action
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._columns: tuple[str, ...] = ()
+        self._titles: dict[str, str] = {}
+        self._feature: Feature | None = None
+        self._current = 0
+        self._selected_key: str | None = None
+        self.filter_text = ""
+        self._tasks_by_column: dict[str, list[Task]] = {}
+
+    # -- content -----------------------------------------------------------------------
+
+    async def set_columns(self, columns: tuple[str, ...], titles: dict[str, str]) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        self._titles = titles
+        await self.remove_children()
+        await self.mount_all([BoardColumn(c, titles.get(c, c)) for c in columns])
+
+    def show(self, ws: Workspace, feature: Feature | None, *, select: str | None = None) -> None:
+        """Render ``feature``'s cards; keep (or set) the selection by task key."""
+        self._feature = feature
+        if select is not None:
+            self._selected_key = select
+        keep_focus = self.has_focus_within
+        needle = self.filter_text.lower()
+        done_keys = frozenset(t.key for t in feature.tasks if t.done) if feature else frozenset()
+        self._tasks_by_column = {}
+        for column in self._columns:
+            tasks = column_tasks(ws, feature, column) if feature else []
+            if needle:
+                tasks = [t for t in tasks if _matches(t, needle)]
+            self._tasks_by_column[column] = tasks
+            cards = self.query_one(f"#cards-{column}", CardList)
+            cards.keys = [t.key for t in tasks]
+            options: list[Option | None] = []
+            for t in tasks:
+                options.append(Option(card_text(t, feature, done_keys=done_keys), id=t.key))
+                options.append(None)
+            if options:
+                options.pop()
+            cards.set_options(options)
+            title = self.query_one(f"#column-{column} .column-title", Static)
+            total = len(column_tasks(ws, feature, column)) if (feature and needle) else len(tasks)
+            count = f"{len(tasks)}/{total}" if needle else str(len(tasks))
+            title.update(
+                Text.assemble((self._titles.get(column, column), "bold"), "  ", (count, "dim"))
+            )
+        self._restore_selection(keep_focus)
+
+    def _restore_selection(self, focus: bool) -> None:
+        key = self._selected_key
+        target_col, target_idx = None, None
+        if key is not None:
+            for ci, column in enumerate(self._columns):
+                keys = self.query_one(f"#cards-{column}", CardList).keys
+                if key in keys:
+                    target_col, target_idx = ci, keys.index(key)
+                    break
+        if target_col is None:
+            target_col = min(self._current, len(self._columns) - 1) if self._columns else 0
+            cards = self._list(target_col)
+            if cards is not None and cards.keys:
+                target_idx = min(cards.highlighted or 0, len(cards.keys) - 1)
+        self._current = target_col
+        cards = self._list(target_col)
+        if cards is None:
+            return
+        if target_idx is not None and cards.keys:
+            cards.highlighted = target_idx
+            self._selected_key = cards.keys[target_idx]
+        if focus:
+            cards.focus()
+
+    def select_first_todo(self) -> None:
+        """Select the first card of the first non-empty column (todo first)."""
+        for ci, column in enumerate(self._columns):
+            cards = self._list(ci)
+            if cards is not None and cards.keys and column != "done":
+                self._selected_key = cards.keys[0]
+                self._restore_selection(True)
+                return
+        if self._columns:
+            self._current = 0
+            first = self._list(0)
+            if first is not None:
+                first.focus()
+
+    def _list(self, index: int) -> CardList | None:
+        if not 0 <= index < len(self._columns):
+            return None
+        return self.query_one(f"#cards-{self._columns[index]}", CardList)
+
+    @property
+    def selected_task(self) -> Task | None:
+        cards = self._list(self._current)
+        if cards is None or cards.highlighted is None:
+            return None
+        tasks = self._tasks_by_column.get(cards.column, [])
+        if 0 <= cards.highlighted < len(tasks):
+            return tasks[cards.highlighted]
+        return None
+
+    @property
+    def current_column(self) -> str | None:
+        return self._columns[self._current] if self._columns else None
+
+    def focus_board(self) -> None:
+        cards = self._list(self._current)
+        if cards is not None:
+            cards.focus()
+
+    # -- events ------------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        cards = event.option_list
+        if isinstance(cards, CardList) and event.option.id is not None:
+            if cards.column in self._columns:
+                self._current = self._columns.index(cards.column)
+            self._selected_key = event.option.id
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self._selected_key = event.option.id
+            self.post_message(self.Request(BoardAction("detail", event.option.id)))
+
+    def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
+        widget = event.widget
+        if isinstance(widget, CardList) and widget.column in self._columns:
+            self._current = self._columns.index(widget.column)
+            if widget.highlighted is not None and widget.keys:
+                idx = min(widget.highlighted, len(widget.keys) - 1)
+                self._selected_key = widget.keys[idx]
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_column(self, delta: int) -> None:
+        if not self._columns:
+            return
+        source = self._list(self._current)
+        row = source.highlighted if source is not None and source.highlighted is not None else 0
+        new = self._current + delta
+        if not 0 <= new < len(self._columns):
+            self.app.bell()
+            return
+        self._current = new
+        target = self._list(new)
+        if target is None:
+            return
+        if target.keys:
+            target.highlighted = min(row, len(target.keys) - 1)
+            self._selected_key = target.keys[target.highlighted]
+        target.focus()
+
+    def _request(self, name: str, arg: int = 0) -> None:
+        task = self.selected_task
+        if task is None:
+            self.app.bell()
+            return
+        self._selected_key = task.key
+        self.post_message(self.Request(BoardAction(name, task.key, arg)))
+
+    def action_move(self, delta: int) -> None:
+        self._request("move", delta)
+
+    def action_reorder(self, delta: int) -> None:
+        self._request("reorder", delta)
+
+    def action_toggle(self) -> None:
+        self._request("toggle")
+
+    def action_edit(self) -> None:
+        self._request("edit")
+
+
+def _matches(task: Task, needle: str) -> bool:
+    return (
+        needle in task.text.lower()
+        or needle in task.key.lower()
+        or any(needle in r.lower() for r in task.requirements)
+        or (task.story is not None and needle in task.story.lower())
+    )

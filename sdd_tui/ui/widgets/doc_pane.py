@@ -1,0 +1,145 @@
+"""A document pane: tabs for the feature's documents above a fast Markdown view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Tab, Tabs
+
+from sdd_tui.model.workspace import Problem
+from sdd_tui.ui.markdown_lines import Palette, render_lines
+from sdd_tui.ui.widgets.document_view import DocumentView
+from sdd_tui.workspace.documents import ParsedDoc
+
+Reader = Callable[[str], "ParsedDoc | Problem"]
+
+
+class DocPane(Vertical):
+    """Shows one of several documents (label, root-relative path)."""
+
+    BINDINGS = [
+        Binding("o", "outline", "Outline"),
+        Binding("[", "tab(-1)", "Prev doc", show=False),
+        Binding("]", "tab(1)", "Next doc", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    DocPane > Tabs { height: 2; }
+    DocPane > Tabs.-single { display: none; }
+    DocPane > DocumentView { height: 1fr; }
+    """
+
+    def __init__(self, role: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.role = role
+        self.documents: list[tuple[str, str]] = []
+        self.current: str | None = None
+        self.doc: ParsedDoc | None = None
+        self._reader: Reader | None = None
+        self._palette = Palette()
+        self._highlights: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(id=f"{self.role}-tabs")
+        yield DocumentView(id=f"{self.role}-view")
+
+    @property
+    def view(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    def set_documents(
+        self,
+        documents: list[tuple[str, str]],
+        reader: Reader,
+        palette: Palette,
+        *,
+        empty: str,
+        keep: bool = False,
+    ) -> None:
+        """Show ``documents``; with ``keep`` stay on the current one and its scroll."""
+        self._reader = reader
+        self._palette = palette
+        same = [p for _, p in documents] == [p for _, p in self.documents]
+        self.documents = documents
+        tabs = self.query_one(Tabs)
+        if not same:
+            tabs.clear()
+            for i, (label, _) in enumerate(documents):
+                tabs.add_tab(Tab(label, id=f"{self.role}-doc-{i}"))
+        tabs.set_class(len(documents) <= 1, "-single")
+        if not documents:
+            self.current = None
+            self.doc = None
+            self.view.set_message(empty)
+            return
+        paths = [p for _, p in documents]
+        target = self.current if keep and self.current in paths else paths[0]
+        self._load(target, keep_scroll=keep and target == self.current)
+        if not same or not keep:
+            tabs.active = f"{self.role}-doc-{paths.index(target)}"
+
+    def _load(self, path: str, *, keep_scroll: bool = False) -> None:
+        self.current = path
+        if self._reader is None:
+            return
+        result = self._reader(path)
+        if isinstance(result, Problem):
+            self.doc = None
+            self.view.set_message(f"Cannot show {path}: {result.message}")
+            return
+        self.doc = result
+        self.view.set_lines(
+            render_lines(result.src.lines, result.md, self._palette), keep_scroll=keep_scroll
+        )
+
+    @on(Tabs.TabActivated)
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        tab_id = event.tab.id or ""
+        try:
+            index = int(tab_id.rsplit("-", 1)[-1])
+        except ValueError:
+            return
+        if 0 <= index < len(self.documents):
+            path = self.documents[index][1]
+            if path != self.current:
+                self._load(path)
+
+    def action_tab(self, delta: int) -> None:
+        if len(self.documents) > 1:
+            tabs = self.query_one(Tabs)
+            if delta > 0:
+                tabs.action_next_tab()
+            else:
+                tabs.action_previous_tab()
+
+    def action_outline(self) -> None:
+        from sdd_tui.ui.screens.outline import OutlineScreen
+
+        if self.doc is None:
+            self.app.bell()
+            return
+        entries = [(h.line, h.level, h.text) for h in self.doc.md.headings]
+        for i, line in enumerate(self.doc.src.lines):
+            if "NEEDS CLARIFICATION:" in line.upper() and not self.doc.md.code[i]:
+                entries.append((i, 0, line.strip()))
+        entries.sort()
+
+        def jump(line: int | None) -> None:
+            if line is not None:
+                self.view.jump_to_line(line)
+                self.view.focus()
+
+        self.app.push_screen(OutlineScreen(f"Outline · {self.current}", entries), jump)
+
+    def jump_to(self, path: str, line: int) -> None:
+        """Show ``path`` and jump to 1-based ``line``."""
+        paths = [p for _, p in self.documents]
+        if path in paths and path != self.current:
+            self.query_one(Tabs).active = f"{self.role}-doc-{paths.index(path)}"
+            self._load(path)
+        self.view.jump_to_line(line - 1)

@@ -1,0 +1,66 @@
+"""The workbench header: workspace, feature, progress and the feature's stage."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from sdd_tui.model.workspace import Feature
+from sdd_tui.operations.stage import STAGES, Stage
+from sdd_tui.textsafe import safe
+from sdd_tui.ui.cards import progress_bar
+
+
+class WorkbenchHeader(Static):
+    DEFAULT_CSS = """
+    WorkbenchHeader {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def show(
+        self,
+        workspace_name: str,
+        feature: Feature | None,
+        stage: Stage | None,
+        *,
+        extra: Text | None = None,
+    ) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("sdd-tui ", "bold")
+        text.append(safe(workspace_name), "dim")
+        if feature is None:
+            text.append("  no features found", "italic")
+            self.update(text)
+            return
+        text.append("  ")
+        text.append(safe(feature.id), "bold")
+        if feature.archived:
+            text.append(" (archived)", "dim")
+        if feature.read_only:
+            text.append(" read-only", "bold red")
+        total = len(feature.tasks)
+        done = feature.done_count
+        text.append("  ")
+        text.append_text(progress_bar(done, total, 10))
+        text.append(f" {done}/{total}", "dim")
+        if feature.clarifications:
+            text.append(f"  ? {len(feature.clarifications)} open", "bold yellow")
+        if stage is not None:
+            text.append("  ")
+            for i, name in enumerate(STAGES):
+                if i:
+                    text.append(" → ", "dim")
+                if i < stage.index or (stage.complete and i == stage.index):
+                    text.append("✓" + name, "green")
+                elif i == stage.index:
+                    text.append(name, "bold reverse")
+                else:
+                    text.append(name, "dim")
+        if extra is not None:
+            text.append("  ")
+            text.append_text(extra)
+        self.update(text)
