@@ -60,12 +60,19 @@ def move(argv: list[str]) -> int:
     loaded = load_workspace(args.path)
     from sdd_tui.operations.board import move as move_op
     from sdd_tui.operations.boxes import OperationError
-    from sdd_tui.operations.history import apply_and_record
+    from sdd_tui.operations.history import HistoryNotRecorded, apply_and_record
+    from sdd_tui.workspace.writer import WriteRefused
 
+    warning = None
     try:
         change = apply_and_record(loaded, move_op, feature_ref, task_ref, args.column)
-    except OperationError as exc:
+    except HistoryNotRecorded as exc:  # the move itself is done
+        change, warning = exc.change, str(exc)
+    except (OperationError, WriteRefused) as exc:
         raise CliError(str(exc)) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise CliError(f"cannot write: {where}{exc.strerror or exc}", 1) from None
     what = f"{change.feature}/{change.task}"
     if change.noop:
         print(f"{what} is already in {change.to_column}; nothing written")
@@ -73,6 +80,8 @@ def move(argv: list[str]) -> int:
         print(
             f"moved {what}: {change.from_column} → {change.to_column} ({', '.join(change.files)})"
         )
+    if warning:
+        print(f"sdd-tui: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -21,7 +21,7 @@ from sdd_tui.operations.board import Change, move, set_rank
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.loader import HISTORY_PATH, Loaded
-from sdd_tui.workspace.writer import append_line
+from sdd_tui.workspace.writer import WriteRefused, append_line
 
 
 def read_history(root: Path) -> list[dict[str, Any]]:
@@ -95,10 +95,32 @@ def record(
     return entry
 
 
+class HistoryNotRecorded(OperationError):
+    """The operation was done (its files are written) but its history line was not."""
+
+    def __init__(self, change: Change, reason: str) -> None:
+        super().__init__(f"{HISTORY_PATH} not written ({reason}); undo will not see this change")
+        self.change = change
+
+
+def _record(
+    loaded: Loaded, change: Change, *, op: str | None = None, ref: str | None = None
+) -> dict[str, Any]:
+    try:
+        return record(loaded, change, op=op, ref=ref)
+    except (WriteRefused, OSError) as exc:
+        raise HistoryNotRecorded(change, str(exc).splitlines()[0] if str(exc) else "") from None
+
+
 def apply_and_record(loaded: Loaded, change_fn, *args: Any, **kwargs: Any) -> Change:
+    """Run an operation and append it to the history.
+
+    Raises HistoryNotRecorded (with ``.change``) when the operation was done but the history
+    could not be appended (e.g. ``.sdd/history.jsonl`` is a directory or a FIFO).
+    """
     change: Change = change_fn(loaded, *args, **kwargs)
     if not change.noop:
-        record(loaded, change)
+        _record(loaded, change)
     return change
 
 
@@ -109,7 +131,7 @@ def undo(loaded: Loaded) -> Change | None:
         return None
     e = undo_stack[-1]
     change = _replay(loaded, e, reverse=True)
-    record(loaded, change, op="undo", ref=str(e["id"]))
+    _record(loaded, change, op="undo", ref=str(e["id"]))
     return change
 
 
@@ -119,7 +141,7 @@ def redo(loaded: Loaded) -> Change | None:
         return None
     e = redo_stack[-1]
     change = _replay(loaded, e, reverse=False)
-    record(loaded, change, op="redo", ref=str(e["id"]))
+    _record(loaded, change, op="redo", ref=str(e["id"]))
     return change
 
 
