@@ -180,10 +180,14 @@ def reorder(loaded: Loaded, feature_ref: str, task_ref: str, delta: int) -> Chan
     else:
         assert lo is not None and hi is not None
         new_rank = (lo + hi) / 2.0
+    entries = {board_key(feature.id, task.key): {"rank": new_rank}}
     if lo is not None and hi is not None and not lo < new_rank < hi:
-        raise OperationError("cannot reorder: ranks too close; renumber the column")
+        # Neighbours tie (hand-written ranks, or ranks halved too often): renumber the column.
+        order = [*others[:new_pos], task, *others[new_pos:]]
+        entries = {board_key(feature.id, c.key): {"rank": float(i)} for i, c in enumerate(order)}
+        new_rank = float(new_pos)
     with workspace_lock(loaded.root):
-        _update_board(loaded.root, board_key(feature.id, task.key), {"rank": new_rank})
+        _update_board_entries(loaded.root, entries)
     return Change(
         "reorder",
         feature.id,
@@ -253,6 +257,11 @@ def _target_mark(layout: str, current: str, column: str, columns: Columns, doc: 
 
 def _update_board(root: Path, key: str, changes: dict[str, Any]) -> bool:
     """Apply one entry's change to the current board.json (caller holds the lock)."""
+    return _update_board_entries(root, {key: changes})
+
+
+def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> bool:
+    """Apply entry changes to the current board.json in one write (caller holds the lock)."""
     path = root / BOARD_PATH
     try:
         read = read_optional(root, path)
@@ -265,7 +274,9 @@ def _update_board(root: Path, key: str, changes: dict[str, Any]) -> bool:
     except BoardStateError:
         corrupt = True
         data = empty_board()
-    new = update_entry(data, key, **changes)
+    new = data
+    for key, changes in entries.items():
+        new = update_entry(new, key, **changes)
     if not corrupt and new == data and (raw is not None or not new.get("tasks")):
         return False
     if corrupt:

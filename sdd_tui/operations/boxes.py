@@ -9,7 +9,7 @@ from sdd_tui.formats.text import DecodeProblem
 from sdd_tui.model.items import BoxItem
 from sdd_tui.workspace.documents import DocumentCache, ParsedDoc, parse_document
 from sdd_tui.workspace.fsread import ReadProblem, read_file
-from sdd_tui.workspace.writer import Conflict, atomic_write
+from sdd_tui.workspace.writer import Conflict, WriteRefused, atomic_write
 
 
 class OperationError(Exception):
@@ -78,6 +78,10 @@ def set_box(
             if cache is not None:
                 cache.forget(relpath)
             continue
+        except WriteRefused as exc:  # e.g. swapped for a link out of the workspace
+            if cache is not None:
+                cache.forget(relpath)
+            raise OperationError(f"{relpath}: {exc}") from None
         if cache is not None:
             cache.forget(relpath)
         return old, new
