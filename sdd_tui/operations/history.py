@@ -107,9 +107,24 @@ def _record(
     loaded: Loaded, change: Change, *, op: str | None = None, ref: str | None = None
 ) -> dict[str, Any]:
     try:
-        return record(loaded, change, op=op, ref=ref)
+        entry = record(loaded, change, op=op, ref=ref)
     except (WriteRefused, OSError) as exc:
         raise HistoryNotRecorded(change, str(exc).splitlines()[0] if str(exc) else "") from None
+    _autocommit(loaded, change)
+    return entry
+
+
+def _autocommit(loaded: Loaded, change: Change) -> None:
+    """With ``git.autocommit: true``, commit exactly the files this operation changed."""
+    config = loaded.config
+    if config is None or not config.git.autocommit or change.noop:
+        return
+    from sdd_tui.workspace.git import autocommit
+
+    message = f"sdd: {change.feature}/{change.task} {change.from_column} → {change.to_column}"
+    error = autocommit(loaded.root, [*change.files, HISTORY_PATH], message)
+    if error is not None:
+        raise OperationError(f"done, but the autocommit failed: {error}")
 
 
 def apply_and_record(loaded: Loaded, change_fn, *args: Any, **kwargs: Any) -> Change:

@@ -21,6 +21,7 @@ from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.stage import feature_stage
 from sdd_tui.textsafe import safe
 from sdd_tui.ui.markdown_lines import Palette
+from sdd_tui.ui.live import LiveWorkspace
 from sdd_tui.ui.screens.help import HelpScreen, binding_rows
 from sdd_tui.ui.widgets.board import BoardAction, BoardView
 from sdd_tui.ui.widgets.doc_pane import DocPane
@@ -46,7 +47,7 @@ class Pane(Vertical):
         self.border_title = f"{number} {PANE_TITLES[name]}"
 
 
-class SddApp(App[None]):
+class SddApp(LiveWorkspace, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "sdd-tui"
 
@@ -63,6 +64,7 @@ class SddApp(App[None]):
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("U,ctrl+y", "redo", "Redo"),
         Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("d", "diff", "Diff"),
     ]
 
     def __init__(self, loaded: Loaded, *, feature: str | None = None) -> None:
@@ -126,6 +128,65 @@ class SddApp(App[None]):
             )
         for message in self._theme_problems:
             self.notify(message, severity="warning", timeout=8, markup=False)
+        self.start_live()
+
+    def on_unmount(self) -> None:
+        self.stop_live()
+
+    # -- live updates (see ui/live.py) ---------------------------------------------------
+
+    def snapshot_changed(self) -> None:
+        """The files changed on disk: redraw in place, keeping selection and scroll."""
+        if self.feature is None:
+            self.feature_id = self._initial_feature(None)
+        self.refresh_all(keep=True, select=self.query_one(BoardView)._selected_key)
+        self._refresh_detail()
+
+    def results_may_have_changed(self) -> None:
+        self._load_results()
+        self.query_one(TestsPane).show(self.results, self.result_problems)
+
+    def git_changed(self) -> None:
+        self._show_header()
+        self._show_git_marks()
+
+    def _refresh_detail(self) -> None:
+        from sdd_tui.ui.screens.detail import DetailScreen
+
+        screen = self.screen
+        feature = self.feature
+        if isinstance(screen, DetailScreen) and feature is not None:
+            task = feature.task(screen.task_.key)
+            if task is not None:
+                screen.update_task(task, feature)
+
+    def focused_document(self) -> str | None:
+        """The root-relative path of the document in the focused (or active) pane."""
+        focused = self.focused
+        for name in ("spec", "plan"):
+            pane = self.query_one(f"#{name}", DocPane)
+            if focused is not None and focused in pane.query("*"):
+                return pane.current
+        feature = self.feature
+        if feature is not None:
+            return feature.documents.get("tasks")
+        return None
+
+    def _show_git_marks(self) -> None:
+        info = self.git
+        feature = self.feature
+        for name in PANES:
+            pane = self.query_one(f"#pane-{name}", Pane)
+            path: str | None = None
+            if name in ("spec", "plan"):
+                path = self.query_one(f"#{name}", DocPane).current
+            elif name == "board" and feature is not None:
+                path = feature.documents.get("tasks")
+            mark = info.mark(path) if info is not None else None
+            label = {"M": "modified", "A": "added", "?": "untracked", "D": "deleted"}.get(
+                mark or "", ""
+            )
+            pane.border_subtitle = f"{Path(path).name} {label}" if (label and path) else ""
 
     def _register_themes(self) -> None:
         try:
@@ -154,7 +215,10 @@ class SddApp(App[None]):
     def feature(self) -> Feature | None:
         if self.feature_id is None:
             return None
-        return self.loaded.workspace.feature(self.feature_id)
+        found = self.loaded.workspace.feature(self.feature_id)
+        if found is None:
+            found = next((f for f in self.branch_features if f.id == self.feature_id), None)
+        return found
 
     def palette(self) -> Palette:
         theme = self.current_theme
@@ -186,9 +250,8 @@ class SddApp(App[None]):
         if self.results is not None and self.results.cases:
             t = self.results.totals()
             passing = t["failed"] == 0 and t["errors"] == 0
-        stage = feature_stage(feature, tests_passing=passing) if feature else None
-        name = Path(ws.root).name
-        self.query_one(WorkbenchHeader).show(name, feature, stage)
+        self._stage = feature_stage(feature, tests_passing=passing) if feature else None
+        self._show_header()
         self.query_one(BoardView).show(ws, feature, select=select)
         pal = self.palette()
         spec_docs, plan_docs = _pane_documents(feature)
@@ -200,6 +263,13 @@ class SddApp(App[None]):
         )
         self.query_one(TestsPane).show(self.results, self.result_problems)
         self.sub_title = feature.id if feature else ""
+        self._show_git_marks()
+
+    def _show_header(self) -> None:
+        name = Path(self.loaded.workspace.root).name
+        self.query_one(WorkbenchHeader).show(
+            name, self.feature, getattr(self, "_stage", None), extra=self.git_header()
+        )
 
     def _load_results(self) -> None:
         config = self.loaded.config
@@ -208,6 +278,12 @@ class SddApp(App[None]):
         self.results, self.result_problems = results, problems
 
     def read_document(self, path: str) -> ParsedDoc | Problem:
+        feature = self.feature
+        if feature is not None and feature.branch is not None:
+            from sdd_tui.workspace.git import read_blob
+
+            doc = read_blob(self.loaded.root, feature.branch, path)
+            return doc if doc is not None else Problem(path, f"not readable on {feature.branch}")
         return self.loaded.cache.load(self.loaded.root, path)
 
     # -- layout ------------------------------------------------------------------------
@@ -276,6 +352,10 @@ class SddApp(App[None]):
             return
         if action.name == "edit":
             self._edit(task.path, task.line)
+            return
+        if feature.read_only:
+            where = f" (on branch {feature.branch})" if feature.branch else ""
+            self.notify(f"{feature.id} is read-only{where}", severity="warning", markup=False)
             return
         columns = self.loaded.workspace.columns
         try:
@@ -422,10 +502,10 @@ class SddApp(App[None]):
             if feature_id:
                 self.switch_feature(feature_id)
 
-        self.push_screen(FeatureSwitcher(self.loaded.workspace, self.feature_id), chosen)
+        self.push_screen(FeatureSwitcher(self.all_features(), self.feature_id), chosen)
 
     def switch_feature(self, feature_id: str) -> None:
-        if self.loaded.workspace.feature(feature_id) is None:
+        if feature_id not in {f.id for f in self.all_features().features}:
             return
         self.feature_id = feature_id
         board = self.query_one(BoardView)

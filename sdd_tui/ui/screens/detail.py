@@ -86,6 +86,11 @@ class DetailScreen(ModalScreen[str | None]):
             yield Static(detail_text(self.task_, self.feature), id="detail-text")
             yield Static(Text("e edit · esc close", style="dim"))
 
+    def update_task(self, task: Task, feature: Feature) -> None:
+        """Show the task's new content after the file changed on disk."""
+        self.task_, self.feature = task, feature
+        self.query_one("#detail-text", Static).update(detail_text(task, feature))
+
     def action_dismiss(self, result: str | None = None) -> None:  # type: ignore[override]
         self.dismiss(result)
 

@@ -21,6 +21,12 @@ class WorkbenchHeader(Static):
     }
     """
 
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self.show(*self._last[0], **self._last[1])
+
+    _last: tuple[tuple, dict] | None = None
+
     def show(
         self,
         workspace_name: str,
@@ -29,6 +35,7 @@ class WorkbenchHeader(Static):
         *,
         extra: Text | None = None,
     ) -> None:
+        self._last = ((workspace_name, feature, stage), {"extra": extra})
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("sdd-tui ", "bold")
         text.append(safe(workspace_name), "dim")
@@ -49,7 +56,11 @@ class WorkbenchHeader(Static):
         text.append(f" {done}/{total}", "dim")
         if feature.clarifications:
             text.append(f"  ? {len(feature.clarifications)} open", "bold yellow")
-        if stage is not None:
+        if stage is not None and self.size.width and self.size.width < 110:
+            text.append("  ")
+            mark = "✓" if stage.complete else ""
+            text.append(f"{mark}{stage.name} {stage.index + 1}/{len(STAGES)}", "bold")
+        elif stage is not None:
             text.append("  ")
             for i, name in enumerate(STAGES):
                 if i:

@@ -1,0 +1,232 @@
+"""The live workspace: follow edits from agents, editors and git while the app runs.
+
+A watchfiles worker reports changed paths; a thread worker waits until those files stop
+changing (an agent may be half-way through a write), re-loads the snapshot (unchanged files
+come from the parse cache) and hands it to the UI, which refreshes only when the snapshot
+differs — so the app's own writes, seen again by the watcher, do not flicker.  Git state is
+read in thread workers too.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from sdd_tui.model.workspace import Feature, Workspace
+from sdd_tui.textsafe import safe
+from sdd_tui.ui.widgets.document_view import DocumentView
+from sdd_tui.workspace.loader import Loaded, load_root
+
+if TYPE_CHECKING:
+    from sdd_tui.workspace.git import GitInfo
+
+STABLE_READS = 2
+STABLE_DELAY = 0.015
+STABLE_MAX_WAIT = 1.0
+
+
+def wait_until_stable(root: Path, paths: set[str]) -> None:
+    """Return once none of ``paths`` changes between two reads (or after a second)."""
+    files = [root / p for p in paths if p != "." and not p.startswith(".git/")]
+    deadline = time.monotonic() + STABLE_MAX_WAIT
+    last: dict[Path, tuple[int, int, int] | None] = {f: _stat(f) for f in files}
+    stable = 0
+    while files and time.monotonic() < deadline:
+        time.sleep(STABLE_DELAY)
+        now = {f: _stat(f) for f in files}
+        stable = stable + 1 if now == last else 0
+        if stable >= STABLE_READS - 1:
+            return
+        last = now
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+class DiffScreen(ModalScreen[None]):
+    """A document's diff against HEAD, coloured; the text is shown literally."""
+
+    BINDINGS = [Binding("escape,q,d", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    DiffScreen { align: center middle; }
+    DiffScreen > DocumentView {
+        width: 95%; height: 90%; border: round $primary; background: $surface;
+    }
+    """
+
+    def __init__(self, title: str, diff: str) -> None:
+        super().__init__()
+        self.title_ = title
+        self.diff = diff
+
+    def compose(self) -> ComposeResult:
+        yield DocumentView(id="diff-view")
+
+    def on_mount(self) -> None:
+        view = self.query_one(DocumentView)
+        view.border_title = self.title_
+        lines: list[tuple[int, Text]] = []
+        if not self.diff.strip():
+            view.set_message("No changes against HEAD.")
+        else:
+            for i, line in enumerate(self.diff.splitlines()):
+                style = ""
+                if line.startswith("+") and not line.startswith("+++"):
+                    style = "green"
+                elif line.startswith("-") and not line.startswith("---"):
+                    style = "red"
+                elif line.startswith("@@"):
+                    style = "cyan"
+                elif line.startswith(("diff ", "index ", "+++", "---")):
+                    style = "bold"
+                lines.append((i, Text(safe(line) or " ", style=style)))
+            view.set_lines(lines)
+        view.focus()
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(result)
+
+
+class LiveWorkspace:
+    """Mixin for SddApp: watcher, reload workers and git state."""
+
+    loaded: Loaded
+    git: GitInfo | None = None
+    branch_features: tuple[Feature, ...] = ()
+    stale_plans: frozenset[str] = frozenset()
+    _generation = 0
+    _stop_watch: threading.Event | None = None
+
+    # -- watcher -----------------------------------------------------------------------
+
+    def start_live(self) -> None:
+        if os.environ.get("SDD_TUI_NO_WATCH"):
+            return
+        self._stop_watch = threading.Event()
+        self._watch_loop(self._stop_watch)  # type: ignore[attr-defined]
+        self.refresh_git(branches=True)
+
+    def stop_live(self) -> None:
+        if self._stop_watch is not None:
+            self._stop_watch.set()
+
+    @work(exclusive=True, group="watch", exit_on_error=False)
+    async def _watch_loop(self, stop: threading.Event) -> None:
+        from sdd_tui.workspace.watcher import watch_workspace
+
+        async for batch in watch_workspace(self.loaded.root, stop):
+            self.files_changed(batch)
+
+    def files_changed(self, paths: set[str]) -> None:
+        """Called with root-relative paths (``.`` = anything) after a change on disk."""
+        self._generation += 1
+        self._reload_in_thread(set(paths), self._generation)  # type: ignore[attr-defined]
+
+    @work(thread=True, group="reload", exit_on_error=False)
+    def _reload_in_thread(self, paths: set[str], generation: int) -> None:
+        root = self.loaded.root
+        wait_until_stable(root, paths)
+        if generation != self._generation:
+            return  # a newer batch will reload
+        loaded = load_root(root, cache=self.loaded.cache)
+        git_changed = "." in paths or any(p.startswith(".git/") for p in paths)
+        self.call_from_thread(self.apply_snapshot, loaded, generation, git_changed)  # type: ignore[attr-defined]
+
+    def apply_snapshot(self, loaded: Loaded, generation: int, git_changed: bool) -> None:
+        if generation != self._generation:
+            return
+        old = self.loaded
+        self.loaded = loaded
+        if loaded.workspace != old.workspace or loaded.board != old.board:
+            self.snapshot_changed()  # type: ignore[attr-defined]
+        else:
+            self.results_may_have_changed()  # type: ignore[attr-defined]
+        self.refresh_git(branches=git_changed)
+
+    # -- git ---------------------------------------------------------------------------
+
+    def refresh_git(self, *, branches: bool = False) -> None:
+        if os.environ.get("SDD_TUI_NO_GIT"):
+            return
+        self._git_worker(branches)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
+    def _git_worker(self, branches: bool) -> None:
+        from sdd_tui.workspace import git as gitmod
+
+        root = self.loaded.root
+        info = gitmod.git_info(root)
+        stale: set[str] = set()
+        feats = self.branch_features
+        if info is not None:
+            for f in self.loaded.workspace.features:
+                if f.layout != "kiro" and gitmod.stale_plan(root, f, info):
+                    stale.add(f.id)
+            if branches:
+                existing = {f.id for f in self.loaded.workspace.features}
+                feats = tuple(gitmod.branch_features(root, existing, self.loaded.columns))
+        elif branches:
+            feats = ()
+        self.call_from_thread(self._apply_git, info, frozenset(stale), feats)  # type: ignore[attr-defined]
+
+    def _apply_git(
+        self, info: GitInfo | None, stale: frozenset[str], feats: tuple[Feature, ...]
+    ) -> None:
+        changed = info != self.git or stale != self.stale_plans or feats != self.branch_features
+        self.git, self.stale_plans, self.branch_features = info, stale, feats
+        if changed:
+            self.git_changed()  # type: ignore[attr-defined]
+
+    def all_features(self) -> Workspace:
+        """The workspace plus read-only features found only on other branches."""
+        ws = self.loaded.workspace
+        if not self.branch_features:
+            return ws
+        return replace(ws, features=ws.features + self.branch_features)
+
+    def git_header(self) -> Text | None:
+        info = self.git
+        text = Text()
+        if info is not None:
+            text.append("⎇ ", "dim")
+            text.append(safe(info.branch or "detached"), "bold")
+            if info.upstream:
+                text.append(f" ↑{info.ahead} ↓{info.behind}", "dim")
+            if not info.has_commits:
+                text.append(" (no commits)", "dim")
+        feature_id = getattr(self, "feature_id", None)
+        if feature_id in self.stale_plans:
+            if text:
+                text.append("  ")
+            text.append(" plan may be stale ", "bold black on yellow")
+        return text or None
+
+    def action_diff(self) -> None:
+        path = self.focused_document()  # type: ignore[attr-defined]
+        if path is None or self.git is None:
+            self.bell()  # type: ignore[attr-defined]
+            return
+        self._diff_worker(path)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
+    def _diff_worker(self, path: str) -> None:
+        from sdd_tui.workspace.git import diff
+
+        text = diff(self.loaded.root, path)
+        self.call_from_thread(self.push_screen, DiffScreen(f"{path} vs HEAD", text))  # type: ignore[attr-defined]
