@@ -20,8 +20,8 @@ from sdd_tui.operations import history
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.stage import feature_stage
 from sdd_tui.textsafe import safe
-from sdd_tui.ui.markdown_lines import Palette
 from sdd_tui.ui.live import LiveWorkspace
+from sdd_tui.ui.markdown_lines import Palette
 from sdd_tui.ui.screens.help import HelpScreen, binding_rows
 from sdd_tui.ui.widgets.board import BoardAction, BoardView
 from sdd_tui.ui.widgets.doc_pane import DocPane

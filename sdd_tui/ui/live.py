@@ -21,7 +21,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.textsafe import safe
