@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+# Never read or write the real user's preferences, themes or trusted commands.
+os.environ["SDD_TUI_CONFIG_DIR"] = tempfile.mkdtemp(prefix="sdd-tui-test-config-")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_workspace"
@@ -21,3 +24,11 @@ def sample(tmp_path: Path) -> Path:
     dest = tmp_path / "sample"
     shutil.copytree(SAMPLE, dest)
     return dest
+
+
+@pytest.fixture(autouse=True)
+def _private_user_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets an empty user config dir (theme, trusted test commands)."""
+    monkeypatch.setenv("SDD_TUI_CONFIG_DIR", str(tmp_path_factory.mktemp("user-config")))

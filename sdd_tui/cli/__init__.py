@@ -15,16 +15,19 @@ Command = Callable[[list[str]], int]
 
 
 def _commands() -> dict[str, Command]:
-    from sdd_tui.cli import board_cmds
+    from sdd_tui.cli import board_cmds, check_cmd, demo, init_cmd
 
     return {
         "status": board_cmds.status,
         "tasks": board_cmds.tasks,
         "move": board_cmds.move,
+        "check": check_cmd.check,
+        "init": init_cmd.init,
+        "demo": demo.demo,
     }
 
 
-COMMAND_NAMES = ("status", "tasks", "move")
+COMMAND_NAMES = ("status", "tasks", "move", "check", "init", "demo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
