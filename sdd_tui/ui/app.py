@@ -65,6 +65,8 @@ class SddApp(LiveWorkspace, App[None]):
         Binding("U,ctrl+y", "redo", "Redo"),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("d", "diff", "Diff"),
+        Binding("c", "review", "Review"),
+        Binding("r", "requirements", "Requirements"),
     ]
 
     def __init__(self, loaded: Loaded, *, feature: str | None = None) -> None:
@@ -189,22 +191,23 @@ class SddApp(LiveWorkspace, App[None]):
             pane.border_subtitle = f"{Path(path).name} {label}" if (label and path) else ""
 
     def _register_themes(self) -> None:
-        try:
-            from sdd_tui.ui import preferences, themes
-        except ImportError:
-            return
+        from sdd_tui.ui import preferences, themes
+
         self._theme_problems = themes.register_all(self)
-        chosen = preferences.load_preferences().theme
-        if chosen and chosen in self.available_themes:
-            self.theme = chosen
-        elif "sdd-dark" in self.available_themes:
-            self.theme = "sdd-dark"
+        self.theme = themes.choose_theme(self, preferences.load_preferences().theme)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        from sdd_tui.ui.themes import theme_variable_defaults
+
+        try:
+            theme = self.current_theme
+        except Exception:  # asked for before the app has its themes
+            theme = None
+        return theme_variable_defaults(theme)
 
     def watch_theme(self, theme: str) -> None:
-        try:
-            from sdd_tui.ui import preferences
-        except ImportError:
-            return
+        from sdd_tui.ui import preferences
+
         if self.is_mounted:
             preferences.save_theme(theme)
             self.refresh_all(keep=True)
@@ -517,6 +520,16 @@ class SddApp(LiveWorkspace, App[None]):
     def action_reload(self) -> None:
         self.reload(select=self.query_one(BoardView)._selected_key)
         self.notify("reloaded", timeout=1)
+
+    def action_review(self) -> None:
+        from sdd_tui.ui.screens.review import open_review
+
+        open_review(self)
+
+    def action_requirements(self) -> None:
+        from sdd_tui.ui.screens.requirements import open_requirements
+
+        open_requirements(self)
 
     def get_system_commands(self, screen):  # type: ignore[no-untyped-def]
         from sdd_tui.ui.commands import workbench_commands
