@@ -493,3 +493,35 @@ def test_readable_output_does_not_pass_terminal_controls(sample: Path) -> None:
     assert "\x1b]0;" not in proc.stdout
     assert "\x07" not in proc.stdout
     assert "[bold]x[/bold]" in proc.stdout
+
+
+@pytest.mark.parametrize("json_flag", [True, False])
+def test_non_utf8_stdout_does_not_crash(sample: Path, json_flag: bool) -> None:
+    """PYTHONIOENCODING=ascii (or a cp1252 console): JSON is escaped, text backslashed."""
+    tasks = sample / TASKS_002
+    tasks.write_bytes(tasks.read_bytes() + "- [ ] T017 Émincer 🥕\n".encode())
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    args = ["tasks", *(["--json"] if json_flag else []), str(sample), "--feature", "002"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "sdd_tui", *args],
+        capture_output=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert b"internal error" not in proc.stderr
+    out = proc.stdout.decode("ascii")
+    if json_flag:
+        assert any(t["title"] == "Émincer 🥕" for t in json.loads(out))
+    else:
+        assert "T017" in out
+    proc = subprocess.run(
+        [sys.executable, "-m", "sdd_tui", "move", "--path", str(sample), "002/T017", "done"],
+        capture_output=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert b"- [x] T017 " in tasks.read_bytes()

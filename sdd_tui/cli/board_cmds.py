@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from sdd_tui.cli.common import CliError, load_workspace, parser, print_json
+from sdd_tui.cli.common import CliError, load_workspace, parser, print_json, safe_stdio
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.report import status_json, tasks_json
 from sdd_tui.textsafe import safe
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def status(argv: list[str]) -> int:
+    safe_stdio()
     p = parser("status", "Features of the workspace with their progress.")
     p.add_argument("path", nargs="?", help="workspace folder (default: current, searched upwards)")
     p.add_argument("--json", action="store_true", help="print JSON for agents and CI")
@@ -29,6 +30,7 @@ def status(argv: list[str]) -> int:
 
 
 def tasks(argv: list[str]) -> int:
+    safe_stdio()
     p = parser("tasks", "Tasks of every feature (or one) with their board column.")
     p.add_argument("path", nargs="?", help="workspace folder (default: current, searched upwards)")
     p.add_argument("--feature", help="only this feature (id)")
@@ -49,6 +51,7 @@ def tasks(argv: list[str]) -> int:
 
 
 def move(argv: list[str]) -> int:
+    safe_stdio()
     p = parser("move", "Move a task to a board column (writes tasks.md / .sdd/board.json).")
     p.add_argument("--path", help="workspace folder (default: current, searched upwards)")
     p.add_argument("ref", metavar="FEATURE/TASK", help="e.g. 002-meal-planner/T009")

@@ -40,5 +40,19 @@ def load_workspace(path: str | None):
         raise CliError(str(exc)) from None
 
 
+def _utf8(stream: Any) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "") == "utf8"
+
+
+def safe_stdio() -> None:
+    """Never die on text the terminal's encoding cannot show (``PYTHONIOENCODING=ascii``,
+    a cp1252 console): unencodable characters are printed as backslash escapes instead."""
+    for stream in (sys.stdout, sys.stderr):
+        if not _utf8(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """JSON on stdout; ASCII escapes where stdout is not UTF-8, so it always parses."""
+    text = json.dumps(data, indent=2, ensure_ascii=not _utf8(sys.stdout))
+    sys.stdout.write(text + "\n")
