@@ -28,6 +28,16 @@ def workbench_commands(app: SddApp) -> Iterator[SystemCommand]:
         )
     yield SystemCommand("Reload workspace", "Re-read every file from disk", app.action_reload)
     yield SystemCommand(
+        "Review spec (checklists, clarifications)",
+        "Tick checklist items, resolve clarifications, check spec sections (c)",
+        app.action_review,
+    )
+    yield SystemCommand(
+        "Requirements",
+        "Each requirement with its tasks and test status (r)",
+        app.action_requirements,
+    )
+    yield SystemCommand(
         "Maximise / restore pane", "Toggle the focused pane full screen", app.action_toggle_maximize
     )
     for i, pane in enumerate(("board", "spec", "plan", "tests"), 1):

@@ -1,0 +1,799 @@
+"""Readiness checks: the rules behind ``sdd-tui check`` and the review screens.
+
+Every rule has a stable id and a default severity; ``.sdd/config.yaml`` may set any rule to
+``error``, ``warning`` or ``"off"`` (quoted: YAML reads a bare ``off`` as false)::
+
+    checks:
+      unchecked-checklist-item: error
+      plan-older-than-spec: "off"
+
+Archived features are skipped unless asked for by ``feature=``.  Test results are optional:
+the test rules only fire when JUnit results exist.  Linking a test to requirements and tasks
+follows the traceability rules of the test-status issue (IDs in the test's name or classname,
+``requirements``/``tasks`` JUnit properties, the test file a task names); the matcher lives
+here (``case_links``) until a shared traceability module replaces it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sdd_tui.formats.completeness import SectionStatus, delta_spec_gaps, spec_completeness
+from sdd_tui.formats.junit import TestCase, TestResults
+from sdd_tui.model.items import Task
+from sdd_tui.model.spec import Requirement
+from sdd_tui.model.workspace import Feature, Problem, Workspace
+from sdd_tui.workspace.documents import ParsedDoc
+
+if TYPE_CHECKING:
+    from sdd_tui.workspace.loader import Loaded
+
+SEVERITIES = ("error", "warning", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: str  # the default
+    summary: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("open-clarification", "error", "an open [NEEDS CLARIFICATION: …] marker in the spec"),
+    Rule("failing-test", "error", "a test linked to the feature fails"),
+    Rule("done-task-failing-test", "error", "a done task whose linked tests fail"),
+    Rule("duplicate-task-id", "error", "two tasks of one feature share an ID"),
+    Rule("unknown-requirement", "error", "a task references a requirement the spec lacks"),
+    Rule("unchecked-checklist-item", "warning", "a checklist item is not ticked"),
+    Rule("requirement-without-task", "warning", "no task references a requirement"),
+    Rule("requirement-without-test", "warning", "no test proves a requirement"),
+    Rule("plan-older-than-spec", "warning", "the spec changed after the plan (git)"),
+    Rule("spec-without-plan", "warning", "a spec without a plan or without tasks"),
+    Rule("missing-spec-section", "warning", "a template section is missing or empty"),
+)
+RULE_IDS = tuple(r.id for r in RULES)
+DEFAULT_SEVERITY = {r.id: r.severity for r in RULES}
+# Requirement kinds that tasks implement and tests prove (success criteria, test cases and
+# stories are measured or grouped, not implemented one by one).
+TRACED_KINDS = ("functional", "nonfunctional")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: str
+    path: str
+    line: int | None
+    message: str
+    feature: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "path": self.path,
+            "line": self.line,
+            "message": self.message,
+            "feature": self.feature,
+        }
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.rule}: {self.message}"
+
+
+@dataclass(slots=True)
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    features: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    severities: dict[str, str] = field(default_factory=dict)
+    results: bool = False  # test results were found
+    git: bool = False  # the git rule could run
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def summary(self) -> dict[str, Any]:
+        by_rule = {r: 0 for r in RULE_IDS}
+        for f in self.findings:
+            by_rule[f.rule] += 1
+        return {
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": len(self.findings),
+            "features": list(self.features),
+            "rules": {
+                r: {"severity": self.severities.get(r, DEFAULT_SEVERITY[r]), "count": by_rule[r]}
+                for r in RULE_IDS
+            },
+            "test_results": self.results,
+            "git": self.git,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_json() for f in self.findings],
+            "summary": self.summary(),
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+# --------------------------------------------------------------------------- severities
+
+
+def severities(checks: dict[str, str] | None) -> tuple[dict[str, str], list[Problem]]:
+    """Effective severity of every rule; unknown rule ids in the config become problems."""
+    out = dict(DEFAULT_SEVERITY)
+    problems: list[Problem] = []
+    for rule, sev in (checks or {}).items():
+        if rule not in out:
+            problems.append(
+                Problem(
+                    ".sdd/config.yaml",
+                    f"checks: unknown rule '{rule}' (rules: {', '.join(RULE_IDS)})",
+                )
+            )
+            continue
+        out[rule] = sev
+    return out, problems
+
+
+# --------------------------------------------------------------------------- IDs
+
+
+_PREFIXED = re.compile(r"^(FR|NFR|SC|TC|REQ)-?0*(\d+)([a-z]?)$", re.IGNORECASE)
+_STORY_ID = re.compile(r"^US-?0*(\d+)$", re.IGNORECASE)
+_TASK_ID = re.compile(r"^T0*(\d+)([a-z]?)$", re.IGNORECASE)
+_DOTTED = re.compile(r"^\d+(?:\.\d+)*$")
+
+
+def canon(ref: str) -> str:
+    """A comparable form of an ID: ``FR-001``/``fr_1`` → ``FR-1``, ``US-01`` → ``US1``,
+    ``T012`` → ``T12``, ``01.2`` → ``1.2``; anything else case-folded."""
+    r = ref.strip().strip(".").replace("_", "-")
+    m = _PREFIXED.match(r)
+    if m:
+        return f"{m.group(1).upper()}-{int(m.group(2))}{m.group(3).lower()}"
+    m = _STORY_ID.match(r)
+    if m:
+        return f"US{int(m.group(1))}"
+    m = _TASK_ID.match(r)
+    if m:
+        return f"T{int(m.group(1))}{m.group(2).lower()}"
+    if _DOTTED.match(r):
+        return ".".join(str(int(p)) for p in r.split("."))
+    return " ".join(r.casefold().split())
+
+
+def covers(ref: str, req: str) -> bool:
+    """Canonical ``ref`` names canonical requirement ``req`` (Kiro ``1`` covers ``1.2``)."""
+    return ref == req or (_DOTTED.match(ref) is not None and req.startswith(ref + "."))
+
+
+def split_ref(ref: str) -> tuple[str | None, str]:
+    """``001-recipe-sharing/FR-001`` → (``001-recipe-sharing``, ``FR-001``)."""
+    if "/" in ref:
+        feat, _, rid = ref.rpartition("/")
+        return feat or None, rid
+    return None, ref
+
+
+def _same_feature(ws: Workspace, ref: str, feature: Feature) -> bool:
+    found = ws.feature(ref)
+    return found is not None and found.id == feature.id
+
+
+def own_refs(ws: Workspace, feature: Feature, task: Task) -> list[tuple[str, str]]:
+    """(as written, canonical) requirement references of ``task`` pointing into ``feature``.
+
+    ``002-other/FR-009`` points elsewhere; the bare ``FR-009`` the task grammar also finds
+    inside it is the same reference, not one into this feature.
+    """
+    refs = _rejoin(ws, task.requirements)
+    qualified = {canon(split_ref(r)[1]) for r in refs if "/" in r}
+    out: list[tuple[str, str]] = []
+    for ref in refs:
+        feat, rid = split_ref(ref)
+        key = canon(rid)
+        if feat is None and key in qualified:
+            continue
+        if feat is not None and not _same_feature(ws, feat, feature):
+            continue
+        out.append((ref, key))
+    return out
+
+
+def _rejoin(ws: Workspace, refs: tuple[str, ...]) -> list[str]:
+    """Undo a split of ``001-demo/FR-001`` into ``001`` and ``demo/FR-001`` (the task
+    grammar's qualified references only allow feature names that start with a letter)."""
+    out: list[str] = []
+    i = 0
+    while i < len(refs):
+        ref = refs[i]
+        nxt = refs[i + 1] if i + 1 < len(refs) else ""
+        if ref.isdigit() and "/" in nxt:
+            joined = f"{ref}-{nxt}"
+            if ws.feature(split_ref(joined)[0] or "") is not None:
+                out.append(joined)
+                i += 2
+                continue
+        out.append(ref)
+        i += 1
+    return out
+
+
+def task_refs(ws: Workspace, feature: Feature, task: Task) -> list[str]:
+    """Canonical requirement references of ``task`` that point into ``feature``."""
+    return [key for _, key in own_refs(ws, feature, task)]
+
+
+def _requirement_key(req: Requirement) -> str:
+    return canon(req.id)
+
+
+def tasks_for(
+    ws: Workspace, feature: Feature, req: Requirement, refs: dict[str, list[str]] | None = None
+) -> list[Task]:
+    """Tasks of ``feature`` that reference ``req`` (metadata, ``Spec §…``, ID in the text, a
+    ``[US1]`` story label; for OpenSpec's named requirements, the name in the task text)."""
+    key = _requirement_key(req)
+    named = feature.layout == "openspec" and not _PREFIXED.match(req.id)
+    out = []
+    for t in feature.tasks:
+        task_keys = refs[t.key] if refs is not None else task_refs(ws, feature, t)
+        if any(covers(r, key) for r in task_keys) or (
+            req.kind == "story" and t.story is not None and canon(t.story) == key
+        ):
+            out.append(t)
+        elif named and len(req.id) >= 4:
+            blob = " ".join((t.text, *t.body)).casefold()
+            if req.id.casefold() in blob:
+                out.append(t)
+    return out
+
+
+# --------------------------------------------------------------------------- test links
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+_NAME_REQ = re.compile(r"(?<![a-z0-9])(nfr|fr|sc|tc)[_-]?(\d+)([a-z]?)(?![a-z0-9])")
+_NAME_STORY = re.compile(r"(?<![a-z0-9])us[_-]?(\d+)(?![0-9])")
+_NAME_TASK = re.compile(r"(?<![a-z0-9])t[_-]?(\d+)([a-z]?)(?![a-z0-9])")
+_NAME_KIRO = re.compile(r"(?<![a-z0-9])req[_-]?(\d+(?:[_.-]\d+)*)(?![0-9])")
+_PATH = re.compile(r"[\w./-]+\.[A-Za-z]{1,5}\b")
+_LINK_PROPERTIES = ("requirements", "requirement", "tasks", "task")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLink:
+    """What one test case proves in one feature: canonical requirement IDs and task keys."""
+
+    case: TestCase
+    requirements: frozenset[str]
+    tasks: frozenset[str]
+
+
+def name_ids(text: str) -> set[str]:
+    """IDs named in a test's name or classname (``test_fr_001_x`` → ``FR-1``)."""
+    spaced = _CAMEL.sub("_", text).lower()
+    out: set[str] = set()
+    for m in _NAME_REQ.finditer(spaced):
+        out.add(canon(f"{m.group(1)}-{m.group(2)}{m.group(3)}"))
+    for m in _NAME_STORY.finditer(spaced):
+        out.add(f"US{int(m.group(1))}")
+    for m in _NAME_TASK.finditer(spaced):
+        out.add(f"T{int(m.group(1))}{m.group(2)}")
+    for m in _NAME_KIRO.finditer(spaced):
+        out.add(canon(re.sub(r"[_-]", ".", m.group(1))))
+    return out
+
+
+def _case_refs(case: TestCase) -> tuple[set[str], list[tuple[str, str]]]:
+    """(unqualified canonical IDs, [(feature ref, canonical ID)]) of a test case."""
+    plain = name_ids(case.name) | name_ids(case.classname)
+    qualified: list[tuple[str, str]] = []
+    for name, value in case.properties:
+        if name.strip().lower() not in _LINK_PROPERTIES:
+            continue
+        for token in re.split(r"[,;\s]+", value):
+            token = token.strip()
+            if not token:
+                continue
+            feat, rid = split_ref(token)
+            if feat is None:
+                plain.add(canon(rid))
+            else:
+                qualified.append((feat, canon(rid)))
+    return plain, qualified
+
+
+def _task_files(task: Task) -> list[str]:
+    return [p.strip("`'\"()[],.") for p in _PATH.findall(task.text) if "/" in p or "." in p]
+
+
+def _file_matches(case: TestCase, path: str) -> bool:
+    path = path.lstrip("./")
+    if case.file:
+        f = case.file.replace("\\", "/").lstrip("./")
+        if f == path or f.endswith("/" + path) or path.endswith("/" + f):
+            return True
+    stem = path.rsplit(".", 1)[0]
+    module = stem.replace("/", ".")
+    cls = case.classname
+    if not cls or not module:
+        return False
+    return cls == module or cls.startswith(module + ".") or ("." + cls).endswith("." + module)
+
+
+def case_links(ws: Workspace, results: TestResults | None) -> dict[str, list[CaseLink]]:
+    """Per feature id, the test cases linked to it and what each one proves there."""
+    out: dict[str, list[CaseLink]] = {f.id: [] for f in ws.features}
+    if results is None or not results.cases:
+        return out
+    req_keys = {f.id: [_requirement_key(r) for r in f.requirements] for f in ws.features}
+    task_ids = {
+        f.id: {canon(t.id): t.key for t in f.tasks if t.id is not None} for f in ws.features
+    }
+    files = {f.id: [(t.key, p) for t in f.tasks for p in _task_files(t)] for f in ws.features}
+    for case in results.cases:
+        plain, qualified = _case_refs(case)
+        per_feature: dict[str, tuple[set[str], set[str]]] = {}
+        for feat_ref, rid in qualified:
+            f = ws.feature(feat_ref)
+            if f is None:
+                continue
+            reqs, tasks = per_feature.setdefault(f.id, (set(), set()))
+            _add(rid, req_keys[f.id], task_ids[f.id], reqs, tasks)
+        for f in ws.features:
+            for key, path in files[f.id]:
+                if _file_matches(case, path):
+                    per_feature.setdefault(f.id, (set(), set()))[1].add(key)
+        candidates = set(per_feature) or {f.id for f in ws.features}
+        for fid in candidates:
+            reqs, tasks = per_feature.setdefault(fid, (set(), set()))
+            for rid in plain:
+                _add(rid, req_keys[fid], task_ids[fid], reqs, tasks)
+        for fid, (reqs, tasks) in per_feature.items():
+            if reqs or tasks:
+                out[fid].append(CaseLink(case, frozenset(reqs), frozenset(tasks)))
+    return out
+
+
+def _add(
+    rid: str, req_keys: list[str], task_ids: dict[str, str], reqs: set[str], tasks: set[str]
+) -> None:
+    for key in req_keys:
+        if covers(rid, key):
+            reqs.add(key)
+    if rid in task_ids:
+        tasks.add(task_ids[rid])
+
+
+def failed(case: TestCase) -> bool:
+    return case.status in ("failed", "error")
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """A requirement with the tasks that reference it and the tests that prove it."""
+
+    requirement: Requirement
+    tasks: tuple[Task, ...]
+    tests: tuple[TestCase, ...]
+    status: str  # passed | failed | untested | no-results
+
+
+def coverage(
+    ws: Workspace,
+    feature: Feature,
+    results: TestResults | None,
+    links: dict[str, list[CaseLink]] | None = None,
+) -> list[Coverage]:
+    """Every requirement of ``feature`` (all kinds) with its tasks and tests."""
+    if links is None:
+        links = case_links(ws, results)
+    feature_links = links.get(feature.id, [])
+    refs = {t.key: task_refs(ws, feature, t) for t in feature.tasks}
+    have_results = results is not None and bool(results.cases)
+    out: list[Coverage] = []
+    for req in feature.requirements:
+        key = _requirement_key(req)
+        tasks = tasks_for(ws, feature, req, refs)
+        task_keys = {t.key for t in tasks}
+        tests = tuple(
+            cl.case for cl in feature_links if key in cl.requirements or cl.tasks & task_keys
+        )
+        if not have_results:
+            status = "no-results"
+        elif not tests:
+            status = "untested"
+        elif any(failed(c) for c in tests):
+            status = "failed"
+        else:
+            status = "passed"
+        out.append(Coverage(req, tuple(tasks), tests, status))
+    return out
+
+
+# --------------------------------------------------------------------------- git
+
+
+def git_times(root: Path, paths: Iterable[str]) -> dict[str, float] | None:
+    """Time each path last changed: its last commit, or its mtime when it is modified or
+    untracked.  ``None`` when ``root`` is not in a git work tree or git is missing."""
+    paths = [p for p in dict.fromkeys(paths) if p]
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-c", "core.quotepath=off", *args],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                timeout=20,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if done.returncode != 0:
+            return None
+        return done.stdout.decode("utf-8", "replace")
+
+    inside = git("rev-parse", "--is-inside-work-tree", "--show-prefix")
+    if inside is None or not inside.startswith("true"):
+        return None
+    prefix = inside.splitlines()[1] if len(inside.splitlines()) > 1 else ""
+    if not paths:
+        return {}
+    status = git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
+    if status is None:
+        return None
+    dirty: set[str] = set()
+    entries = status.split("\0")
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        if len(entry) > 3:
+            dirty.add(entry[3:])
+            if entry[0] in "RC":
+                i += 1  # the rename's source path follows
+        i += 1
+    out: dict[str, float] = {}
+    for p in paths:
+        stamp: float | None = None
+        if prefix + p not in dirty:
+            log = git("log", "-1", "--format=%ct", "--", p)
+            if log and log.strip().isdigit():
+                stamp = float(log.strip())
+        if stamp is None:
+            try:
+                stamp = os.stat(root / p).st_mtime
+            except OSError:
+                continue
+        out[p] = stamp
+    return out
+
+
+def _date(stamp: float) -> str:
+    return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def run_checks(
+    loaded: Loaded,
+    *,
+    feature: str | None = None,
+    results: TestResults | None = None,
+    use_git: bool = True,
+) -> CheckReport:
+    """Run every enabled rule on the workspace (or on one feature).
+
+    ``results``: JUnit results; ``None`` loads them from the configured or default globs.
+    Raises ``KeyError`` for an unknown ``feature``.
+    """
+    ws = loaded.workspace
+    config = loaded.config
+    sev, problems = severities(config.checks if config is not None else None)
+    report = CheckReport(severities=sev, problems=problems)
+    if feature is not None:
+        one = ws.feature(feature)
+        if one is None:
+            raise KeyError(feature)
+        features = [one]
+    else:
+        features = [f for f in ws.features if not f.archived]
+    report.features = [f.id for f in features]
+    test_rules = ("failing-test", "done-task-failing-test", "requirement-without-test")
+    if results is None and any(sev[r] != "off" for r in test_rules):
+        from sdd_tui.workspace.results import load_results
+
+        globs = config.tests.junit if config is not None and config.tests.junit else None
+        results, found = load_results(loaded.root, globs)
+        report.problems += found
+    report.results = results is not None and bool(results.cases)
+    links = case_links(ws, results) if report.results else {}
+    times: dict[str, float] | None = None
+    if use_git and sev["plan-older-than-spec"] != "off":
+        wanted = [
+            p for f in features for p in (f.documents.get("spec"), f.documents.get("plan")) if p
+        ]
+        times = git_times(loaded.root, wanted)
+        report.git = times is not None
+    raw: list[Finding] = []
+
+    def add(rule: str, path: str, line: int | None, message: str, fid: str | None) -> None:
+        if sev[rule] != "off":
+            raw.append(Finding(rule, sev[rule], path, line, message, fid))
+
+    for f in features:
+        _feature_rules(loaded, f, links.get(f.id, []), report.results, times, add)
+    if feature is None and report.results:
+        linked = {id(cl.case) for cls in links.values() for cl in cls}
+        for case in results.cases if results is not None else ():
+            if failed(case) and id(case) not in linked:
+                add("failing-test", _case_path(case), None, _case_message(case), None)
+    order = {fid: i for i, fid in enumerate(report.features)}
+    raw.sort(
+        key=lambda x: (
+            order.get(x.feature or "", len(order)),
+            x.severity != "error",
+            x.path,
+            x.line or 0,
+            RULE_IDS.index(x.rule),
+        )
+    )
+    report.findings = raw
+    return report
+
+
+def _case_path(case: TestCase) -> str:
+    if case.file:
+        return case.file.replace("\\", "/").lstrip("./") or case.source
+    return case.source
+
+
+def _case_message(case: TestCase, proves: str = "") -> str:
+    first = case.message.splitlines()[0].strip() if case.message else ""
+    text = f"test {case.id} {case.status}"
+    if first:
+        text += f": {first[:160]}"
+    return text + proves
+
+
+def _id_range(reqs: list[Requirement]) -> str:
+    if len(reqs) <= 3:
+        return ", ".join(r.id for r in reqs)
+    return f"{reqs[0].id} … {reqs[-1].id}"
+
+
+def _short(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _feature_rules(
+    loaded: Loaded,
+    f: Feature,
+    links: list[CaseLink],
+    have_results: bool,
+    times: dict[str, float] | None,
+    add: Any,
+) -> None:
+    ws = loaded.workspace
+    spec = f.documents.get("spec")
+    plan = f.documents.get("plan")
+    tasks_doc = f.documents.get("tasks")
+
+    # open-clarification
+    for c in f.clarifications:
+        add(
+            "open-clarification",
+            c.path,
+            c.line,
+            f"needs clarification: {_short(c.text, 120) or '(no question)'}",
+            f.id,
+        )
+
+    # duplicate-task-id
+    first: dict[str, Task] = {}
+    for t in f.tasks:
+        if t.id is None:
+            continue
+        if t.id in first:
+            o = first[t.id]
+            add(
+                "duplicate-task-id",
+                t.path,
+                t.line,
+                f"task ID {t.id} is used twice (first at {o.path}:{o.line})",
+                f.id,
+            )
+        else:
+            first[t.id] = t
+
+    # unknown-requirement (only when the spec defines requirements sdd-tui can read)
+    refs = {t.key: task_refs(ws, f, t) for t in f.tasks}
+    if f.requirements:
+        keys = [_requirement_key(r) for r in f.requirements]
+        for t in f.tasks:
+            for ref, key in own_refs(ws, f, t):
+                if not _checkable(f.layout, key):
+                    continue
+                if not any(covers(key, k) for k in keys):
+                    add(
+                        "unknown-requirement",
+                        t.path,
+                        t.line,
+                        f"task {t.id or t.key} references {ref}, which {_spec_name(f)} "
+                        "does not define",
+                        f.id,
+                    )
+
+    # unchecked-checklist-item
+    for item in f.checklist:
+        if not item.checked:
+            label = f"{item.id} " if item.id else ""
+            add(
+                "unchecked-checklist-item",
+                item.path,
+                item.line,
+                f"{label}not ticked: {_short(item.text, 120)}",
+                f.id,
+            )
+
+    traced = [r for r in f.requirements if r.kind in TRACED_KINDS]
+    # requirement-without-task: one finding per requirement, or one for the feature when
+    # its tasks reference no requirement at all (a tasks.md organised by story only)
+    if f.tasks and traced:
+        untasked = [r for r in traced if not tasks_for(ws, f, r, refs)]
+        if len(traced) > 1 and len(untasked) == len(traced):
+            add(
+                "requirement-without-task",
+                f.documents.get("tasks") or f.tasks[0].path,
+                1,
+                f"no task references any of the {len(traced)} requirements "
+                f"({_id_range(traced)}); name them in tasks, e.g. '(FR-001)' or "
+                "'_Requirements: 1.1_'",
+                f.id,
+            )
+        else:
+            for req in untasked:
+                add(
+                    "requirement-without-task",
+                    req.path,
+                    req.line,
+                    f"no task references {req.id}",
+                    f.id,
+                )
+
+    # test rules
+    if have_results:
+        for cl in links:
+            if failed(cl.case):
+                proves = sorted(cl.requirements) + sorted(cl.tasks)
+                note = f" (linked to {', '.join(proves)})" if proves else ""
+                add("failing-test", _case_path(cl.case), None, _case_message(cl.case, note), f.id)
+        for t in f.tasks:
+            if not t.done:
+                continue
+            bad = [cl.case for cl in links if t.key in cl.tasks and failed(cl.case)]
+            if bad:
+                names = ", ".join(c.name for c in bad[:3]) + (" …" if len(bad) > 3 else "")
+                add(
+                    "done-task-failing-test",
+                    t.path,
+                    t.line,
+                    f"task {t.id or t.key} is done but {len(bad)} linked test(s) fail: {names}",
+                    f.id,
+                )
+        untested = [
+            cov.requirement
+            for cov in coverage(ws, f, None, {f.id: links})
+            if cov.requirement.kind in TRACED_KINDS and not cov.tests
+        ]
+        if len(traced) > 1 and len(untested) == len(traced):
+            first_req = traced[0]
+            add(
+                "requirement-without-test",
+                first_req.path,
+                first_req.line,
+                f"no test proves any of the {len(traced)} requirements ({_id_range(traced)}); "
+                "name tests after them (test_fr_001_…) or add a 'requirements' property",
+                f.id,
+            )
+        else:
+            for req in untested:
+                add(
+                    "requirement-without-test",
+                    req.path,
+                    req.line,
+                    f"no test proves {req.id}",
+                    f.id,
+                )
+
+    # plan-older-than-spec
+    spec_t = times.get(spec) if times is not None and spec else None
+    plan_t = times.get(plan) if times is not None and plan else None
+    if spec_t is not None and plan_t is not None and plan is not None and plan_t < spec_t:
+        add(
+            "plan-older-than-spec",
+            plan,
+            1,
+            f"plan ({_date(plan_t)}) is older than the spec {_spec_name(f)} "
+            f"({_date(spec_t)}); re-plan?",
+            f.id,
+        )
+
+    # spec-without-plan
+    if spec and not f.archived:
+        needs_plan = f.layout != "openspec"  # design.md is optional in OpenSpec
+        if needs_plan and not plan:
+            add("spec-without-plan", spec, 1, "the spec has no plan yet", f.id)
+        elif not tasks_doc:
+            add("spec-without-plan", spec, 1, "the spec has no tasks yet", f.id)
+
+    # missing-spec-section
+    for status in completeness(loaded, f):
+        if status.ok:
+            continue
+        what = status.detail or (
+            f"section '{status.name}' is {'empty' if status.status == 'empty' else 'missing'}"
+        )
+        add("missing-spec-section", status.path, status.line or 1, what, f.id)
+
+
+def _checkable(layout: str, key: str) -> bool:
+    """Whether the layout's spec reader can define an ID of this form."""
+    if layout in ("speckit", "zencoder"):
+        return bool(re.match(r"^(FR|NFR|SC|TC)-\d", key) or re.match(r"^US\d", key))
+    if layout == "kiro":
+        return bool(_DOTTED.match(key))
+    return False
+
+
+def _spec_name(f: Feature) -> str:
+    spec = f.documents.get("spec")
+    return spec.rsplit("/", 1)[-1] if spec else "the spec"
+
+
+def completeness(loaded: Loaded, f: Feature) -> list[SectionStatus]:
+    """Template sections of the feature's spec documents (see ``formats.completeness``)."""
+    out: list[SectionStatus] = []
+    spec = f.documents.get("spec")
+    if spec:
+        doc = loaded.cache.load(loaded.root, spec)
+        if isinstance(doc, ParsedDoc):
+            out += spec_completeness(f.layout, spec, doc.src, doc.md)
+    if f.layout == "openspec":
+        for _, path in f.extra_documents:
+            if "/specs/" not in path or path.lower().endswith("readme.md"):
+                continue
+            doc = loaded.cache.load(loaded.root, path)
+            if isinstance(doc, ParsedDoc):
+                out += delta_spec_gaps(path, doc.src, doc.md)
+    return out
