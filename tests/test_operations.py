@@ -610,3 +610,28 @@ def test_symlink_swapped_out_after_load_is_refused(ws: Path, tmp_path: Path) -> 
     with pytest.raises(OperationError):
         move(loaded, "001-demo", "T001", "done")
     assert outside.read_bytes() == SPECKIT.encode()
+
+
+@pytest.mark.parametrize("kind", ["dir", "fifo", "outside"])
+def test_unusable_board_refuses_before_touching_the_markdown(
+    ws: Path, tmp_path: Path, kind: str
+) -> None:
+    """A move is whole or nothing: no unchecked box with a column that could not be stored."""
+    (ws / ".sdd").mkdir()
+    board_path = ws / BOARD
+    if kind == "dir":
+        board_path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(board_path)
+    else:
+        outside = tmp_path / "board.json"
+        outside.write_bytes(b'{"tasks": {}}\n')
+        board_path.symlink_to(outside)
+    before = read(ws, SPECKIT_TASKS)
+    loaded = load(ws)
+    for task, column in (("T002", "review"), ("T001", "done"), ("T001", "in_progress")):
+        with pytest.raises(OperationError, match=r"board\.json"):
+            move(loaded, "001-demo", task, column)
+    assert read(ws, SPECKIT_TASKS) == before
+    if kind == "outside":
+        assert outside.read_bytes() == b'{"tasks": {}}\n'

@@ -328,3 +328,12 @@ def test_read_optional(root: Path) -> None:
     (root / "specs" / "dangling.md").symlink_to("nope.md")
     with pytest.raises(ReadProblem, match="dangling"):
         read_optional(root, root / "specs" / "dangling.md")
+
+
+def test_lock_file_linked_out_of_the_root_is_not_followed(root: Path, tmp_path: Path) -> None:
+    (root / ".sdd").mkdir()
+    target = tmp_path / "created-outside"
+    (root / ".sdd" / ".lock").symlink_to(target)
+    with pytest.raises(OSError), workspace_lock(root):
+        pass
+    assert not target.exists()

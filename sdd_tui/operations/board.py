@@ -29,7 +29,7 @@ from sdd_tui.operations.boxes import OperationError, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.loader import BOARD_PATH, Loaded
-from sdd_tui.workspace.writer import WriteRefused, atomic_write, workspace_lock
+from sdd_tui.workspace.writer import WriteRefused, atomic_write, workspace_lock, write_target
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +99,7 @@ def move(
     root = loaded.root
     files: list[str] = []
     with workspace_lock(root):
+        _check_board(root)  # before the Markdown changes: a move is whole or nothing
         old_mark, new_mark = set_box(
             root,
             task.path,
@@ -253,6 +254,18 @@ def _target_mark(layout: str, current: str, column: str, columns: Columns, doc: 
     if current in DONE_MARKS:
         return " "
     return current
+
+
+def _check_board(root: Path) -> None:
+    """Refuse early when board.json could be neither read nor replaced."""
+    path = root / BOARD_PATH
+    try:
+        if read_optional(root, path) is not None:
+            write_target(root, path)
+    except ReadProblem as exc:
+        raise OperationError(f"{BOARD_PATH}: {exc}; nothing written") from None
+    except WriteRefused as exc:
+        raise OperationError(f"{BOARD_PATH}: {exc}; nothing written") from None
 
 
 def _update_board(root: Path, key: str, changes: dict[str, Any]) -> bool:

@@ -22,6 +22,8 @@ from pathlib import Path
 from sdd_tui.workspace.fsread import ReadProblem, read_optional, resolve_target, within
 
 LOCK_PATH = ".sdd/.lock"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 class WriteRefused(Exception):
@@ -99,7 +101,10 @@ def append_line(root: Path, path: Path, line: bytes) -> None:
     """Append one line with a single O_APPEND write (atomic for small lines)."""
     target = write_target(root, path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    # The target was checked above; if it was swapped since for a link or a FIFO, fail
+    # instead of following it out of the workspace or blocking on it.
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | _NONBLOCK
+    fd = os.open(target, flags, 0o666)
     try:
         if os.fstat(fd).st_size > 0:
             with open(target, "rb") as fh:
@@ -119,7 +124,7 @@ def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[None]:
 
     lock = root / LOCK_PATH
     lock.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o666)
     deadline = time.monotonic() + timeout
     try:
         while True:
