@@ -15,10 +15,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_OPTIONAL = re.compile(r"(?:\\\*|\*)(?!\*)\s*")
-_ID = re.compile(r"(?P<id>T\d+[a-z]?|CHK\d+|\d+(?:\.\d+)*)\.?:?(?=\s|$)")
+# Kiro's optional marker is a ``*`` (or ``\*``) right after the box and then a space;
+# ``- [ ] *emphasis* text`` is not optional.
+_OPTIONAL = re.compile(r"(?:\\\*|\*)(?:\s+|$)")
+# ``T001``, ``T003a``, ``CHK001``, ``1.1``, ``2.2.1``, ``303.1.``; a bare number only with its
+# dot (``1.``) so that ``- [ ] 2 reviewers approve`` keeps its title.
+_ID = re.compile(r"(?P<id>T\d+[a-z]?|CHK\d+|\d+(?:\.\d+)+|\d+(?=\.))\.?:?(?=\s|$)")
 # ``**T001**`` (the whole bold is the ID) or ``**T0: Title**`` (a bold title led by the ID).
-_BOLD_ID = re.compile(r"\*\*(?P<id>T\d+[a-z]?|CHK\d+|\d+(?:\.\d+)*)\.?:?(?P<close>\*\*)?(?=\s|$)")
+_BOLD_ID = re.compile(
+    r"\*\*(?P<id>T\d+[a-z]?|CHK\d+|\d+(?:\.\d+)+|\d+(?=\.))\.?:?(?P<close>\*\*)?(?=\s|$)"
+)
 _LABEL = re.compile(r"\[(?:P|US\d+|Story)\]|\(P\)")
 _STORY = re.compile(r"\[(US\d+)\]")
 _REQ_ID = re.compile(r"\b((?:FR|NFR|SC|TC|REQ)-\d+[a-zA-Z]?)\b")
@@ -85,17 +91,17 @@ def requirement_refs(text: str, body: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Requirement IDs a task names: metadata bullets, ``Spec §FR-001`` and inline IDs."""
     refs: list[str] = []
     for line in (text, *body):
+        found: list[tuple[int, str]] = []  # (position, ref): keep the order of the line
         for m in _REQ_META_ANY.finditer(line):
             chunk = m.group("a") or m.group("b") or ""
-            refs.extend(t for t in _REF_TOKEN.findall(chunk))
+            found.extend((m.start(), t) for t in _REF_TOKEN.findall(chunk))
         for m in _SPEC_REF.finditer(line):
-            refs.append(m.group(1))
+            found.append((m.start(1), m.group(1)))
         for m in _REQ_ID.finditer(line):
-            refs.append(m.group(1))
-    seen: dict[str, None] = {}
-    for r in refs:
-        seen.setdefault(r, None)
-    return tuple(seen)
+            found.append((m.start(1), m.group(1)))
+        found.sort(key=lambda pr: pr[0])
+        refs.extend(r for _, r in found)
+    return tuple(dict.fromkeys(refs))
 
 
 def _clean_title(rest: str) -> str:
