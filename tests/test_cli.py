@@ -525,3 +525,26 @@ def test_non_utf8_stdout_does_not_crash(sample: Path, json_flag: bool) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert b"- [x] T017 " in tasks.read_bytes()
+
+
+def test_concurrent_moves_all_land(sample: Path) -> None:
+    """Many sdd-tui processes moving cards of one file at once: none is lost."""
+    keys = ["T009", "T011", "T012", "T013", "T014", "T015", "T016", "T007b"]
+    columns = ["done", "review", "done", "in_progress", "done", "review", "done", "done"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sdd_tui", "move", "--path", str(sample), f"002/{k}", c],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for k, c in zip(keys, columns, strict=True)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    tasks = json.loads(run("tasks", "--json", str(sample), "--feature", "002").stdout)
+    got = {t["key"]: t["column"] for t in tasks}
+    assert {k: got[k] for k in keys} == dict(zip(keys, columns, strict=True))
+    assert got["T008"] == "review" and got["T007"] == "in_progress"
+    history = (sample / ".sdd/history.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["task"] for line in history) == sorted(keys)
