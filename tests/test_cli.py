@@ -469,6 +469,10 @@ def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_option_exit_2(sample: Path) -> None:
     proc = run("status", "--frobnicate", str(sample))
     assert_one_line_error(proc, "--frobnicate")
+    assert proc.stderr.startswith("sdd-tui: status: ")
+    proc = run("--frobnicate", str(sample))
+    assert_one_line_error(proc, "--frobnicate")
+    assert proc.stderr.count("sdd-tui:") == 1
 
 
 def test_json_is_valid_utf8_for_unicode_titles(sample: Path) -> None:

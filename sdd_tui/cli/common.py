@@ -22,7 +22,9 @@ class Parser(argparse.ArgumentParser):
     """argparse that reports errors as CliError (exit 2, one line, no usage dump)."""
 
     def error(self, message: str) -> NoReturn:
-        raise CliError(f"{self.prog.split()[-1]}: {message} (see --help)")
+        words = self.prog.split()
+        where = f"{words[-1]}: " if len(words) > 1 else ""  # "sdd-tui: " is added by main
+        raise CliError(f"{where}{message} (see --help)")
 
 
 def parser(prog: str, description: str) -> Parser:
