@@ -36,12 +36,22 @@ def find_root(start: Path) -> Path:
     if start.is_file():
         start = start.parent
     for d in (start, *start.parents):
-        if any((d / m).is_dir() for m in ROOT_MARKERS):
+        if any((d / m).is_dir() and not _layout_specs(d, m) for m in ROOT_MARKERS):
             return d
     for d in (start, *start.parents):
         if (d / ".git").exists():
             return d
     return start
+
+
+def _layout_specs(folder: Path, marker: str) -> bool:
+    """A ``specs/`` folder that belongs to a layout (``.kiro/specs``, ``openspec/specs``,
+    ``.zencoder/specs``, a change's ``specs/``), not a Spec Kit root's."""
+    if marker != "specs":
+        return False
+    if folder.name in (".kiro", "openspec", ".zencoder"):
+        return True
+    return any(p.name == "changes" and p.parent.name == "openspec" for p in folder.parents)
 
 
 def rel(root: Path, path: Path) -> str:
