@@ -712,3 +712,42 @@ def test_root_discovery_from_inside_layout_folders(tmp_path: Path) -> None:
 def test_a_project_folder_named_like_a_layout_folder_is_still_a_root(tmp_path: Path) -> None:
     root = openspec_tree(tmp_path / "openspec")  # e.g. a clone of the OpenSpec repo itself
     assert find_root(root / "openspec" / "changes") == root.resolve()
+
+
+def test_kiro_japanese_requirement_headings(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            ".kiro/specs/chat-ja/requirements.md": (
+                "# Requirements Document\n\n## 要件\n\n### 要件1: ChatUIインターフェース\n\n"
+                "#### 受け入れ基準\n1. WHEN ユーザーが送信する THEN システムは処理する\n"
+                "2. WHEN AIが応答する THEN ストリーミング表示する\n\n"
+                "### 要件2: Research Agent機能\n\n#### 受け入れ基準\n1. IF 失敗 THEN 再試行する\n"
+            ),
+            ".kiro/specs/chat-ja/tasks.md": "- [ ] 1. セットアップ\n  - _Requirements: 1.1_\n",
+        },
+    )
+    ws = ws_of(root)
+    f = feature(ws, "chat-ja")
+    assert [r.id for r in f.requirements] == ["1.1", "1.2", "2.1"]
+    assert summary(ws, "chat-ja")["requirements"] == 3
+    assert f.tasks[0].requirements == ("1.1",)
+
+
+def test_speckit_group_prefixed_requirement_ids(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "specs/005-traits/spec.md": (
+                "## Requirements\n\n- **FR-D01**: Dependencies MUST be declared.\n"
+                "- **FR-V02**: Vanilla MUST work.\n- **FR-SK01**: Skills MUST load.\n"
+                "- **FR-005a**: Suffixed.\n"
+            ),
+            "specs/005-traits/tasks.md": "- [ ] T001 Implement FR-D01 and FR-SK01\n",
+        },
+    )
+    ws = ws_of(root)
+    f = feature(ws, "005-traits")
+    assert [r.id for r in f.requirements] == ["FR-D01", "FR-V02", "FR-SK01", "FR-005a"]
+    assert summary(ws, "005-traits")["requirements"] == 4
+    assert f.tasks[0].requirements == ("FR-D01", "FR-SK01")

@@ -146,6 +146,8 @@ def test_requirements_inline_and_spec_reference() -> None:
     assert t.requirements == ("FR-007",)
     t = one("- [ ] T031 Covers TC-1 and SC-002")
     assert t.requirements == ("TC-1", "SC-002")
+    t = one("- [ ] CHK003 Is the map in FR-D01 right? [Spec §FR-SK02]")
+    assert t.requirements == ("FR-D01", "FR-SK02")
 
 
 def test_requirements_are_not_read_from_nested_tasks() -> None:

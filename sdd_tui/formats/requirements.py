@@ -8,14 +8,17 @@ from sdd_tui.formats.markdown import MdStructure
 from sdd_tui.formats.text import SourceText
 from sdd_tui.model.spec import Clarification, Requirement
 
-# `- **FR-001**: System MUST ...`, `FR-1: ...`, `| FR-001 | ...`, `### FR-002 - Title`.
+# `- **FR-001**: System MUST ...`, `FR-1: ...`, `| FR-001 | ...`, `### FR-002 - Title`; IDs may
+# carry a suffix (`FR-003a`) or a group prefix (`FR-D01`, `FR-SK02`).
 _DEFINITION = re.compile(
     r"\s*(?:[-*+]\s+|\d{1,9}[.)]\s+|#{1,6}\s+|\|\s*)?(?:\[[ xX]\]\s+)?\*{0,2}_?"
-    r"(?P<id>(?:FR|NFR|SC|TC)-\d+[a-zA-Z]?)\b\*{0,2}_?\s*(?P<sep>[:.\-–—|)]|\*\*)?\s*(?P<text>.*)"
+    r"(?P<id>(?:FR|NFR|SC|TC)-[A-Z]{0,3}\d+[a-zA-Z]?)\b\*{0,2}_?\s*(?P<sep>[:.\-–—|)]|\*\*)?\s*(?P<text>.*)"
 )
 _KINDS = {"FR": "functional", "NFR": "nonfunctional", "SC": "success", "TC": "testcase"}
 _STORY = re.compile(r"#{2,6}\s+User Story\s+(\d+)\b\s*[-–—:]?\s*(.*)", re.IGNORECASE)
-_KIRO_REQ = re.compile(r"Requirement\s+(\d+(?:\.\d+)*)\b\s*[:.\-–—]?\s*(.*)", re.IGNORECASE)
+_KIRO_REQ = re.compile(
+    r"(?:Requirement\s+|要件\s*)(\d+(?:\.\d+)*)\b\s*[:.\-–—]?\s*(.*)", re.IGNORECASE
+)
 _ORDERED = re.compile(r"\s*(\d{1,9})[.)]\s+(.*)")
 _OPENSPEC_REQ = re.compile(r"Requirement:\s*(.+)", re.IGNORECASE)
 _CLARIFY = re.compile(r"\[NEEDS CLARIFICATION:\s*([^\]]*)\]", re.IGNORECASE)

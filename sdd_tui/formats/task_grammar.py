@@ -27,15 +27,15 @@ _BOLD_ID = re.compile(
 )
 _LABEL = re.compile(r"\[(?:P|US\d+|Story)\]|\(P\)")
 _STORY = re.compile(r"\[(US\d+)\]")
-_REQ_ID = re.compile(r"\b((?:FR|NFR|SC|TC|REQ)-\d+[a-zA-Z]?)\b")
+_REQ_ID = re.compile(r"\b((?:FR|NFR|SC|TC|REQ)-[A-Z]{0,3}\d+[a-zA-Z]?)\b")
 _REQ_META_ANY = re.compile(
     r"(?:_(?:Requirements?)\s*:\s*(?P<a>[^_]+)_)|(?:\*\*Validates:\s*(?:Requirements?\s*)?(?P<b>[^*]+)\*\*)",
     re.IGNORECASE,
 )
 _REF_TOKEN = re.compile(
-    r"(?:[A-Za-z][\w-]*/)?(?:(?:FR|NFR|SC|TC|US|REQ)-?\d+[a-zA-Z]?|\d+(?:\.\d+)*)"
+    r"(?:[A-Za-z][\w-]*/)?(?:(?:FR|NFR|SC|TC|US|REQ)-?[A-Z]{0,3}\d+[a-zA-Z]?|\d+(?:\.\d+)*)"
 )
-_SPEC_REF = re.compile(r"Spec\s*§\s*((?:FR|NFR|SC)-\d+[a-zA-Z]?)")
+_SPEC_REF = re.compile(r"Spec\s*§\s*((?:FR|NFR|SC)-[A-Z]{0,3}\d+[a-zA-Z]?)")
 _TAG_GROUP = re.compile(r"\[([^\[\]]+)\]\s*$")
 
 
