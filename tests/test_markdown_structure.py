@@ -105,6 +105,11 @@ def test_headings_atx_and_setext() -> None:
     assert md.section_of(0).text == "One"
 
 
+def test_setext_heading_over_several_lines_is_one_line_of_text() -> None:
+    md = parse_structure(["Current", "  Task  ", "---", "- [ ] a"])
+    assert [(h.line, h.level, h.text) for h in md.headings] == [(0, 2, "Current Task")]
+
+
 def test_code_mask_covers_fences_indented_code_html_and_front_matter() -> None:
     lines = [
         "---",  # 0 front matter

@@ -187,6 +187,8 @@ def _walk(
             ordered_stack.pop()
         elif t == "heading_open":
             text = tokens[i + 1].content if i + 1 < ntok else ""
+            if "\n" in text:  # a setext heading over several lines: one line of text
+                text = " ".join(part.strip() for part in text.split("\n"))
             out.headings.append(MdHeading(keep[tok.map[0]], int(tok.tag[1:]), text))  # type: ignore[index]
         elif t in ("fence", "code_block", "html_block"):
             s0, s1 = tok.map  # type: ignore[misc]
