@@ -142,6 +142,9 @@ def test_line_numbers_agree_with_markdown_it_on_crlf_bom_file() -> None:
         (b"a\nb\nc\xe2\x94\n", 3),
         (BOM + b"\n\n\x80", 3),
         (b"text\n\x00binary", 2),
+        (b"a\rb\r\xff", 3),  # lone CR line breaks count as CommonMark counts them
+        (b"a\r\nb\r\nc\xff", 3),
+        (b"a\r\x00", 2),
     ],
 )
 def test_non_text_raises_decode_problem_with_line(raw: bytes, line: int) -> None:

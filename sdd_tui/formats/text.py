@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 
 BOM = b"\xef\xbb\xbf"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def _line_at(body: bytes, pos: int) -> int:
+    """1-based line of byte ``pos``, counting CRLF, CR and LF breaks as CommonMark does."""
+    return sum(1 for _ in _LINE_BREAK_BYTES.finditer(body, 0, pos)) + 1
 
 
 class DecodeProblem(ValueError):
@@ -38,12 +44,12 @@ class SourceText:
         bom = raw.startswith(BOM)
         body = raw[3:] if bom else raw
         if b"\x00" in body:
-            line = body.count(b"\n", 0, body.index(b"\x00")) + 1
+            line = _line_at(body, body.index(b"\x00"))
             raise DecodeProblem("binary file (contains NUL bytes)", line)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = body.count(b"\n", 0, exc.start) + 1
+            line = _line_at(body, exc.start)
             raise DecodeProblem(
                 f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})", line
             ) from None
