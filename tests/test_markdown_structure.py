@@ -27,7 +27,7 @@ def _assert_same(lines: list[str]) -> None:
     assert full.collapsed == 0
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(markdown_bytes())
 @example(b"- [ ] a\n" * 20)
 @example(b"para\n" + b"2. [ ] a\n" * 20)
@@ -37,7 +37,7 @@ def test_skeleton_equals_full_parse(raw: bytes) -> None:
     _assert_same(SourceText.decode(raw).lines)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(markdown_lines())
 def test_skeleton_equals_full_parse_collapsing_every_run(lines: list[str]) -> None:
     """With no minimum saving every run of two or more lines is collapsed."""
