@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,6 +28,14 @@ from sdd_tui.ui.cards import card_text
 class CardList(OptionList):
     """The cards of one column."""
 
+    # OptionList measures each card's height at the width it has when the options are set
+    # and keeps it when the vertical scrollbar then appears (one column narrower): a card
+    # that wraps to one more line pushes the divider under it out of view (and a long
+    # column runs cards together).  A stable gutter keeps the width the same either way.
+    DEFAULT_CSS = """
+    CardList { scrollbar-gutter: stable; }
+    """
+
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -37,6 +45,21 @@ class CardList(OptionList):
         super().__init__(id=id)
         self.column = column
         self.keys: list[str] = []
+
+    async def _on_click(self, event: events.Click) -> None:
+        """A click selects the card; a double click opens its detail (like ``enter``).
+
+        OptionList's own click handler also *selects* (posts ``OptionSelected``), which here
+        would open the detail screen on every single click.
+        """
+        event.prevent_default()
+        clicked = event.style.meta.get("option")
+        if clicked is None or self._options[clicked].disabled:
+            return
+        self.focus()
+        self.highlighted = clicked
+        if event.chain >= 2:
+            self.action_select()
 
 
 class BoardColumn(Vertical):
@@ -151,7 +174,7 @@ class BoardView(Horizontal):
             cards.highlighted = target_idx
             self._selected_key = cards.keys[target_idx]
         if focus:
-            cards.focus()
+            self._focus(cards)
 
     def select_first_todo(self) -> None:
         """Select the first card of the first non-empty column (todo first)."""
@@ -165,7 +188,19 @@ class BoardView(Horizontal):
             self._current = 0
             first = self._list(0)
             if first is not None:
-                first.focus()
+                self._focus(first)
+
+    def _focus(self, cards: CardList) -> None:
+        """Focus ``cards`` now.
+
+        ``Widget.focus()`` only queues the change behind the keys already typed, so with
+        ``h`` ``k`` typed fast the ``k`` would still go to the column being left (and the
+        next ``space`` would act on a card the user never selected).
+        """
+        if self.is_attached and cards.focusable:
+            self.screen.set_focus(cards)
+        else:
+            cards.focus()
 
     def _list(self, index: int) -> CardList | None:
         if not 0 <= index < len(self._columns):
@@ -189,7 +224,7 @@ class BoardView(Horizontal):
     def focus_board(self) -> None:
         cards = self._list(self._current)
         if cards is not None:
-            cards.focus()
+            self._focus(cards)
 
     # -- events ------------------------------------------------------------------------
 
@@ -235,7 +270,7 @@ class BoardView(Horizontal):
         if target.keys:
             target.highlighted = min(row, len(target.keys) - 1)
             self._selected_key = target.keys[target.highlighted]
-        target.focus()
+        self._focus(target)
 
     def _request(self, name: str, arg: int = 0) -> None:
         task = self.selected_task

@@ -42,10 +42,16 @@ class DocPane(Vertical):
         self._reader: Reader | None = None
         self._palette = Palette()
         self._highlights: set[int] = set()
+        # Tabs.clear() removes the old tabs later (it is awaitable), so every new set of
+        # tabs gets ids of its own: re-using "spec-doc-0" at once raises DuplicateIds.
+        self._tab_set = 0
 
     def compose(self) -> ComposeResult:
         yield Tabs(id=f"{self.role}-tabs")
         yield DocumentView(id=f"{self.role}-view")
+
+    def _tab_id(self, index: int) -> str:
+        return f"{self.role}-doc-{self._tab_set}-{index}"
 
     @property
     def view(self) -> DocumentView:
@@ -68,8 +74,9 @@ class DocPane(Vertical):
         tabs = self.query_one(Tabs)
         if not same:
             tabs.clear()
+            self._tab_set += 1
             for i, (label, _) in enumerate(documents):
-                tabs.add_tab(Tab(label, id=f"{self.role}-doc-{i}"))
+                tabs.add_tab(Tab(label, id=self._tab_id(i)))
         tabs.set_class(len(documents) <= 1, "-single")
         if not documents:
             self.current = None
@@ -80,7 +87,7 @@ class DocPane(Vertical):
         target = self.current if keep and self.current in paths else paths[0]
         self._load(target, keep_scroll=keep and target == self.current)
         if not same or not keep:
-            tabs.active = f"{self.role}-doc-{paths.index(target)}"
+            tabs.active = self._tab_id(paths.index(target))
 
     def _load(self, path: str, *, keep_scroll: bool = False) -> None:
         self.current = path
@@ -100,8 +107,11 @@ class DocPane(Vertical):
     def _tab(self, event: Tabs.TabActivated) -> None:
         event.stop()
         tab_id = event.tab.id or ""
+        prefix = self._tab_id(0)[:-1]
+        if not tab_id.startswith(prefix):
+            return  # a tab of an earlier document list, on its way out
         try:
-            index = int(tab_id.rsplit("-", 1)[-1])
+            index = int(tab_id.removeprefix(prefix))
         except ValueError:
             return
         if 0 <= index < len(self.documents):
@@ -140,6 +150,6 @@ class DocPane(Vertical):
         """Show ``path`` and jump to 1-based ``line``."""
         paths = [p for _, p in self.documents]
         if path in paths and path != self.current:
-            self.query_one(Tabs).active = f"{self.role}-doc-{paths.index(path)}"
+            self.query_one(Tabs).active = self._tab_id(paths.index(path))
             self._load(path)
         self.view.jump_to_line(line - 1)
