@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fixtures_core import write_tree
 
+from sdd_tui.operations import checks as checks_module
 from sdd_tui.operations.checks import (
     DEFAULT_SEVERITY,
     RULE_IDS,
@@ -23,6 +24,7 @@ from sdd_tui.operations.checks import (
     git_times,
     name_ids,
     run_checks,
+    tracing,
 )
 from sdd_tui.workspace.loader import load
 from sdd_tui.workspace.results import load_results
@@ -124,6 +126,25 @@ def junit(*cases: tuple[str, str, str]) -> str:
     )
 
 
+try:
+    import sdd_tui.operations.trace  # noqa: F401
+
+    HAVE_SHARED_TRACE = True
+except ImportError:
+    HAVE_SHARED_TRACE = False
+
+
+@pytest.fixture(params=["shared", "local"])
+def tracer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the shared traceability model (operations.trace) and with the local
+    matcher checks.py falls back to."""
+    if request.param == "shared" and not HAVE_SHARED_TRACE:
+        pytest.skip("operations.trace is not installed")
+    if request.param == "local":
+        monkeypatch.setattr(checks_module, "_shared_builder", lambda: None)
+    return str(request.param)
+
+
 def check(root: Path, **kwargs: object) -> CheckReport:
     return run_checks(load(root), use_git=False, **kwargs)  # type: ignore[arg-type]
 
@@ -189,7 +210,7 @@ def test_open_clarification(tmp_path: Path) -> None:
     assert report.exit_code == 1
 
 
-def test_failing_test(tmp_path: Path) -> None:
+def test_failing_test(tmp_path: Path, tracer: str) -> None:
     root = clean_workspace(
         tmp_path,
         **{
@@ -210,7 +231,9 @@ def test_failing_test(tmp_path: Path) -> None:
     assert report.exit_code == 1
 
 
-def test_failing_test_linked_to_no_feature_is_reported_workspace_wide(tmp_path: Path) -> None:
+def test_failing_test_linked_to_no_feature_is_reported_workspace_wide(
+    tmp_path: Path, tracer: str
+) -> None:
     root = clean_workspace(
         tmp_path,
         **{
@@ -227,7 +250,7 @@ def test_failing_test_linked_to_no_feature_is_reported_workspace_wide(tmp_path: 
     assert scoped.findings == []
 
 
-def test_done_task_failing_test(tmp_path: Path) -> None:
+def test_done_task_failing_test(tmp_path: Path, tracer: str) -> None:
     # T001 is done and names tests/test_export.py: every test of that file is linked to it.
     root = clean_workspace(
         tmp_path,
@@ -319,7 +342,7 @@ def test_requirement_without_task_is_one_finding_when_tasks_name_no_requirement(
     assert "any of the 2 requirements (FR-001, FR-002)" in found[0][2]
 
 
-def test_requirement_without_test(tmp_path: Path) -> None:
+def test_requirement_without_test(tmp_path: Path, tracer: str) -> None:
     root = clean_workspace(
         tmp_path,
         # a test file no task names, so only the FR-001 in the name links it
@@ -625,20 +648,35 @@ def test_test_names_link_to_ids() -> None:
     assert name_ids("test_frobnicate_latest") == set()
 
 
-def test_sample_coverage(tmp_path: Path) -> None:
+def test_sample_coverage(tracer: str) -> None:
     from conftest import SAMPLE
 
     loaded = load(SAMPLE)
     results, problems = load_results(SAMPLE, [".sdd/results/**/*.xml"])
     assert problems == [] and results.cases
-    links = case_links(loaded.workspace, results)
+    traced = tracing(loaded.workspace, results)
+    assert (traced.shared is not None) == (tracer == "shared")
     feature = loaded.workspace.feature("002-meal-planner")
     assert feature is not None
-    by_id = {c.requirement.id: c for c in coverage(loaded.workspace, feature, results, links)}
+    by_id = {c.requirement.id: c for c in coverage(loaded.workspace, feature, results, traced)}
     assert by_id["FR-002"].status == "passed"
     assert [t.id for t in by_id["FR-004"].tasks] == ["T009"]
     assert by_id["FR-004"].status == "untested"
     assert {t.id for t in by_id["US1"].tasks} >= {"T005", "T006"}  # the [US1] story label
     # test_recipes.py tests belong to 001 (its tasks name that file), not to 002 or 003
+    links = traced.links
     assert not any(cl.case.classname == "tests.test_recipes" for cl in links["002-meal-planner"])
     assert links["003-nutrition-labels"] == []
+    no_results = coverage(loaded.workspace, feature, None)
+    assert {c.status for c in no_results} == {"no-results"}
+
+
+def test_local_matcher_links(tmp_path: Path) -> None:
+    from conftest import SAMPLE
+
+    loaded = load(SAMPLE)
+    results, _ = load_results(SAMPLE, [".sdd/results/**/*.xml"])
+    links = case_links(loaded.workspace, results)
+    planner = {cl.case.name for cl in links["002-meal-planner"]}
+    assert "test_fr_002_assign_replaces_occupied_slot" in planner
+    assert not any(cl.case.classname == "tests.test_recipes" for cl in links["002-meal-planner"])

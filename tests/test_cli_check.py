@@ -9,11 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_checks import CHECKLIST, SPEC, clean_workspace
+from test_checks import CHECKLIST, HAVE_SHARED_TRACE, SPEC, clean_workspace
 
 from sdd_tui.cli import main
 from sdd_tui.operations.checks import RULE_IDS
 
+# 22 unchecked items, 1 spec without plan, and requirements no test proves: FR-004…FR-007 of
+# 002 and one finding for all of 003's; the shared traceability model (operations.trace) also
+# finds FR-001 of 002 unproven (its tests name other requirements).
+WARNINGS = 29 if HAVE_SHARED_TRACE else 28
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<rule>[a-z-]+): (?P<message>.+)$")
 
 
@@ -28,7 +32,7 @@ def test_sample_workspace_has_errors(sample: Path, capsys: pytest.CaptureFixture
     assert code == 1
     lines = out.splitlines()
     summary = lines.pop()
-    assert summary == "3 errors, 28 warnings in 3 features"
+    assert summary == f"3 errors, {WARNINGS} warnings in 3 features"
     parsed = [LINE.match(line) for line in lines]
     assert all(parsed), [line for line, m in zip(lines, parsed, strict=True) if not m]
     clar = [m.groupdict() for m in parsed if m and m["rule"] == "open-clarification"]
@@ -67,7 +71,7 @@ def test_json_shape(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert isinstance(finding["line"], int) or finding["line"] is None
         assert not finding["path"].startswith("/") and "\\" not in finding["path"]
     summary = data["summary"]
-    assert summary["errors"] == 3 and summary["warnings"] == 28
+    assert summary["errors"] == 3 and summary["warnings"] == WARNINGS
     assert summary["findings"] == len(data["findings"])
     assert set(summary["rules"]) == set(RULE_IDS)
     assert summary["rules"]["open-clarification"] == {"severity": "error", "count": 3}

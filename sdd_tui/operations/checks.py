@@ -10,8 +10,8 @@ Every rule has a stable id and a default severity; ``.sdd/config.yaml`` may set 
 Archived features are skipped unless asked for by ``feature=``.  Test results are optional:
 the test rules only fire when JUnit results exist.  Linking a test to requirements and tasks
 follows the traceability rules of the test-status issue (IDs in the test's name or classname,
-``requirements``/``tasks`` JUnit properties, the test file a task names); the matcher lives
-here (``case_links``) until a shared traceability module replaces it.
+``requirements``/``tasks`` JUnit properties, the test file a task names): the shared model in
+``operations.trace`` when it is installed, else the matcher here (``case_links``).
 """
 
 from __future__ import annotations
@@ -405,36 +405,96 @@ class Coverage:
     status: str  # passed | failed | untested | no-results
 
 
+@dataclass(slots=True)
+class Tracing:
+    """Test cases linked to features: the shared traceability model (``operations.trace``)
+    when it is installed, else this module's matcher (``case_links``).
+
+    ``links`` maps a feature id to objects with ``case``, ``requirements`` (canonical IDs)
+    and ``tasks`` (task keys), the same shape in both models.
+    """
+
+    ws: Workspace
+    results: TestResults | None
+    links: dict[str, list[Any]]
+    shared: Any | None = None
+
+    @property
+    def have_results(self) -> bool:
+        return self.results is not None and bool(self.results.cases)
+
+    def coverage(self, feature: Feature) -> list[Coverage]:
+        """Every requirement of ``feature`` (all kinds) with its tasks and tests."""
+        if self.shared is not None:
+            return [
+                Coverage(r.requirement, tuple(r.tasks), tuple(r.tests), r.status)
+                for r in self.shared.rows(feature)
+            ]
+        feature_links = self.links.get(feature.id, [])
+        refs = {t.key: task_refs(self.ws, feature, t) for t in feature.tasks}
+        out: list[Coverage] = []
+        for req in feature.requirements:
+            key = _requirement_key(req)
+            tasks = tasks_for(self.ws, feature, req, refs)
+            task_keys = {t.key for t in tasks}
+            tests = tuple(
+                cl.case for cl in feature_links if key in cl.requirements or cl.tasks & task_keys
+            )
+            if not self.have_results:
+                status = "no-results"
+            elif not [c for c in tests if c.status != "skipped"]:
+                status = "untested"
+            elif any(failed(c) for c in tests):
+                status = "failed"
+            else:
+                status = "passed"
+            out.append(Coverage(req, tuple(tasks), tests, status))
+        return out
+
+    def task_tests(self, feature: Feature, task: Task) -> list[TestCase]:
+        """The tests linked to ``task``."""
+        if self.shared is not None:
+            return list(self.shared.task_tests(feature, task))
+        return [cl.case for cl in self.links.get(feature.id, []) if task.key in cl.tasks]
+
+    def linked_cases(self) -> set[int]:
+        """``id()`` of every case linked to some feature."""
+        return {id(cl.case) for cls in self.links.values() for cl in cls}
+
+
+def _shared_builder() -> Any | None:
+    """``operations.trace.build_trace`` when that module exists."""
+    try:
+        from sdd_tui.operations import trace
+    except ImportError:
+        return None
+    return getattr(trace, "build_trace", None)
+
+
+def tracing(ws: Workspace, results: TestResults | None) -> Tracing:
+    """Link the results' test cases to the features of ``ws``."""
+    if results is None or not results.cases:
+        return Tracing(ws, results, {f.id: [] for f in ws.features})
+    build = _shared_builder()
+    if build is not None:
+        shared = build(ws, results.cases)
+        return Tracing(ws, results, shared.links, shared)
+    return Tracing(ws, results, case_links(ws, results))
+
+
 def coverage(
     ws: Workspace,
     feature: Feature,
     results: TestResults | None,
-    links: dict[str, list[CaseLink]] | None = None,
+    traced: Tracing | None = None,
 ) -> list[Coverage]:
-    """Every requirement of ``feature`` (all kinds) with its tasks and tests."""
-    if links is None:
-        links = case_links(ws, results)
-    feature_links = links.get(feature.id, [])
-    refs = {t.key: task_refs(ws, feature, t) for t in feature.tasks}
-    have_results = results is not None and bool(results.cases)
-    out: list[Coverage] = []
-    for req in feature.requirements:
-        key = _requirement_key(req)
-        tasks = tasks_for(ws, feature, req, refs)
-        task_keys = {t.key for t in tasks}
-        tests = tuple(
-            cl.case for cl in feature_links if key in cl.requirements or cl.tasks & task_keys
-        )
-        if not have_results:
-            status = "no-results"
-        elif not tests:
-            status = "untested"
-        elif any(failed(c) for c in tests):
-            status = "failed"
-        else:
-            status = "passed"
-        out.append(Coverage(req, tuple(tasks), tests, status))
-    return out
+    """Every requirement of ``feature`` with its tasks, tests and test status (``no-results``
+    when there are no results at all)."""
+    traced = traced or tracing(ws, results)
+    rows = traced.coverage(feature)
+    if not traced.have_results:
+        return [Coverage(c.requirement, c.tasks, c.tests, "no-results") for c in rows]
+    return rows
 
 
 # --------------------------------------------------------------------------- git
@@ -536,7 +596,7 @@ def run_checks(
         results, found = load_results(loaded.root, globs)
         report.problems += found
     report.results = results is not None and bool(results.cases)
-    links = case_links(ws, results) if report.results else {}
+    traced = tracing(ws, results)
     times: dict[str, float] | None = None
     if use_git and sev["plan-older-than-spec"] != "off":
         wanted = [
@@ -551,9 +611,9 @@ def run_checks(
             raw.append(Finding(rule, sev[rule], path, line, message, fid))
 
     for f in features:
-        _feature_rules(loaded, f, links.get(f.id, []), report.results, times, add)
+        _feature_rules(loaded, f, traced, times, add)
     if feature is None and report.results:
-        linked = {id(cl.case) for cls in links.values() for cl in cls}
+        linked = traced.linked_cases()
         for case in results.cases if results is not None else ():
             if failed(case) and id(case) not in linked:
                 add("failing-test", _case_path(case), None, _case_message(case), None)
@@ -599,8 +659,7 @@ def _short(text: str, limit: int = 100) -> str:
 def _feature_rules(
     loaded: Loaded,
     f: Feature,
-    links: list[CaseLink],
-    have_results: bool,
+    traced: Tracing,
     times: dict[str, float] | None,
     add: Any,
 ) -> None:
@@ -666,18 +725,18 @@ def _feature_rules(
                 f.id,
             )
 
-    traced = [r for r in f.requirements if r.kind in TRACED_KINDS]
+    traceable = [r for r in f.requirements if r.kind in TRACED_KINDS]
     # requirement-without-task: one finding per requirement, or one for the feature when
     # its tasks reference no requirement at all (a tasks.md organised by story only)
-    if f.tasks and traced:
-        untasked = [r for r in traced if not tasks_for(ws, f, r, refs)]
-        if len(traced) > 1 and len(untasked) == len(traced):
+    if f.tasks and traceable:
+        untasked = [r for r in traceable if not tasks_for(ws, f, r, refs)]
+        if len(traceable) > 1 and len(untasked) == len(traceable):
             add(
                 "requirement-without-task",
                 f.documents.get("tasks") or f.tasks[0].path,
                 1,
-                f"no task references any of the {len(traced)} requirements "
-                f"({_id_range(traced)}); name them in tasks, e.g. '(FR-001)' or "
+                f"no task references any of the {len(traceable)} requirements "
+                f"({_id_range(traceable)}); name them in tasks, e.g. '(FR-001)' or "
                 "'_Requirements: 1.1_'",
                 f.id,
             )
@@ -692,8 +751,8 @@ def _feature_rules(
                 )
 
     # test rules
-    if have_results:
-        for cl in links:
+    if traced.have_results:
+        for cl in traced.links.get(f.id, []):
             if failed(cl.case):
                 proves = sorted(cl.requirements) + sorted(cl.tasks)
                 note = f" (linked to {', '.join(proves)})" if proves else ""
@@ -701,7 +760,7 @@ def _feature_rules(
         for t in f.tasks:
             if not t.done:
                 continue
-            bad = [cl.case for cl in links if t.key in cl.tasks and failed(cl.case)]
+            bad = [c for c in traced.task_tests(f, t) if failed(c)]
             if bad:
                 names = ", ".join(c.name for c in bad[:3]) + (" …" if len(bad) > 3 else "")
                 add(
@@ -713,17 +772,18 @@ def _feature_rules(
                 )
         untested = [
             cov.requirement
-            for cov in coverage(ws, f, None, {f.id: links})
-            if cov.requirement.kind in TRACED_KINDS and not cov.tests
+            for cov in traced.coverage(f)
+            if cov.requirement.kind in TRACED_KINDS and cov.status == "untested"
         ]
-        if len(traced) > 1 and len(untested) == len(traced):
-            first_req = traced[0]
+        if len(traceable) > 1 and len(untested) == len(traceable):
+            first_req = traceable[0]
             add(
                 "requirement-without-test",
                 first_req.path,
                 first_req.line,
-                f"no test proves any of the {len(traced)} requirements ({_id_range(traced)}); "
-                "name tests after them (test_fr_001_…) or add a 'requirements' property",
+                f"no test proves any of the {len(traceable)} requirements "
+                f"({_id_range(traceable)}); name tests after them (test_fr_001_…) or add a "
+                "'requirements' property",
                 f.id,
             )
         else:
