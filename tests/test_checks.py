@@ -250,6 +250,34 @@ def test_failing_test_linked_to_no_feature_is_reported_workspace_wide(
     assert scoped.findings == []
 
 
+def test_failing_test_linked_to_several_features_is_reported_once(
+    tmp_path: Path, tracer: str
+) -> None:
+    root = clean_workspace(
+        tmp_path,
+        **{
+            f"specs/002-other/{name}": text
+            for name, text in (("spec.md", SPEC), ("plan.md", "# Plan\n"), ("tasks.md", TASKS))
+        },
+    )
+    write_tree(
+        root,
+        {
+            ".sdd/results/junit.xml": junit(
+                ("tests.test_misc", "test_fr_002_import", "failed"),
+                ("tests.test_misc", "test_fr_001_export", "passed"),
+            )
+        },
+    )
+    whole = of(check(root), "failing-test")
+    assert len(whole) == 1
+    assert whole[0][2].endswith("(linked to FR-2 in 2 features: 001-demo, 002-other)")
+    assert [f.feature for f in check(root).findings if f.rule == "failing-test"] == [None]
+    for fid in (FEATURE, "002-other"):
+        scoped = check(root, feature=fid)
+        assert [(f.rule, f.feature) for f in scoped.findings] == [("failing-test", fid)]
+
+
 def test_done_task_failing_test(tmp_path: Path, tracer: str) -> None:
     # T001 is done and names tests/test_export.py: every test of that file is linked to it.
     root = clean_workspace(

@@ -16,6 +16,7 @@ follows the traceability rules of the test-status issue (IDs in the test's name 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -457,6 +458,18 @@ class Tracing:
             return list(self.shared.task_tests(feature, task))
         return [cl.case for cl in self.links.get(feature.id, []) if task.key in cl.tasks]
 
+    def failing_only(self) -> Tracing:
+        """The same links restricted to failing tests: task queries then only look at those
+        (a large suite links thousands of passing tests to every feature)."""
+        links = {fid: [cl for cl in cls if failed(cl.case)] for fid, cls in self.links.items()}
+        shared = self.shared
+        if shared is not None:
+            try:
+                shared = dataclasses.replace(shared, links=links)
+            except (TypeError, ValueError):
+                return self
+        return Tracing(self.ws, self.results, links, shared)
+
     def linked_cases(self) -> set[int]:
         """``id()`` of every case linked to some feature."""
         return {id(cl.case) for cls in self.links.values() for cl in cls}
@@ -610,13 +623,11 @@ def run_checks(
         if sev[rule] != "off":
             raw.append(Finding(rule, sev[rule], path, line, message, fid))
 
+    failing = traced.failing_only() if report.results else traced
     for f in features:
-        _feature_rules(loaded, f, traced, times, add)
-    if feature is None and report.results:
-        linked = traced.linked_cases()
-        for case in results.cases if results is not None else ():
-            if failed(case) and id(case) not in linked:
-                add("failing-test", _case_path(case), None, _case_message(case), None)
+        _feature_rules(loaded, f, traced, failing, times, add)
+    if report.results and results is not None:
+        _failing_tests(ws, results, failing, features, whole=feature is None, add=add)
     order = {fid: i for i, fid in enumerate(report.features)}
     raw.sort(
         key=lambda x: (
@@ -629,6 +640,44 @@ def run_checks(
     )
     report.findings = raw
     return report
+
+
+def _failing_tests(
+    ws: Workspace,
+    results: TestResults,
+    failing: Tracing,
+    features: list[Feature],
+    *,
+    whole: bool,
+    add: Any,
+) -> None:
+    """failing-test: one finding per failing test and feature; in a whole-workspace run a
+    test linked to several features (a bare ``FR-001`` that many specs define) is reported
+    once, and a test linked to no feature too (its feature is ``null``)."""
+    checked = {f.id for f in features}
+    per_case: dict[int, list[tuple[str, Any]]] = {}
+    for fid, cls in failing.links.items():
+        for cl in cls:
+            per_case.setdefault(id(cl.case), []).append((fid, cl))
+    for case in results.cases:
+        if not failed(case):
+            continue
+        linked = per_case.get(id(case), [])
+        mine = [(fid, cl) for fid, cl in linked if fid in checked]
+        if not mine:
+            if whole and not linked:
+                add("failing-test", _case_path(case), None, _case_message(case), None)
+            continue
+        if not whole or len(mine) == 1:
+            for fid, cl in mine:
+                proves = sorted(cl.requirements) + sorted(cl.tasks)
+                note = f" (linked to {', '.join(proves)})" if proves else ""
+                add("failing-test", _case_path(case), None, _case_message(case, note), fid)
+            continue
+        ids = sorted({i for _, cl in mine for i in (*cl.requirements, *cl.tasks)})
+        names = ", ".join(fid for fid, _ in mine[:3]) + (" …" if len(mine) > 3 else "")
+        note = f" (linked to {', '.join(ids)} in {len(mine)} features: {names})"
+        add("failing-test", _case_path(case), None, _case_message(case, note), None)
 
 
 def _case_path(case: TestCase) -> str:
@@ -660,6 +709,7 @@ def _feature_rules(
     loaded: Loaded,
     f: Feature,
     traced: Tracing,
+    failing: Tracing,
     times: dict[str, float] | None,
     add: Any,
 ) -> None:
@@ -752,15 +802,11 @@ def _feature_rules(
 
     # test rules
     if traced.have_results:
-        for cl in traced.links.get(f.id, []):
-            if failed(cl.case):
-                proves = sorted(cl.requirements) + sorted(cl.tasks)
-                note = f" (linked to {', '.join(proves)})" if proves else ""
-                add("failing-test", _case_path(cl.case), None, _case_message(cl.case, note), f.id)
+        has_failing = bool(failing.links.get(f.id))
         for t in f.tasks:
-            if not t.done:
+            if not t.done or not has_failing:
                 continue
-            bad = [c for c in traced.task_tests(f, t) if failed(c)]
+            bad = [c for c in failing.task_tests(f, t) if failed(c)]
             if bad:
                 names = ", ".join(c.name for c in bad[:3]) + (" …" if len(bad) > 3 else "")
                 add(
