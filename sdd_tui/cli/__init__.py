@@ -15,7 +15,7 @@ Command = Callable[[list[str]], int]
 
 
 def _commands() -> dict[str, Command]:
-    from sdd_tui.cli import board_cmds, check_cmd, demo, init_cmd
+    from sdd_tui.cli import board_cmds, check_cmd, demo, init_cmd, tests_cmd
 
     return {
         "status": board_cmds.status,
@@ -24,10 +24,11 @@ def _commands() -> dict[str, Command]:
         "check": check_cmd.check,
         "init": init_cmd.init,
         "demo": demo.demo,
+        "tests": tests_cmd.tests,
     }
 
 
-COMMAND_NAMES = ("status", "tasks", "move", "check", "init", "demo")
+COMMAND_NAMES = ("status", "tasks", "move", "check", "init", "demo", "tests")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,41 +1,115 @@
-"""JUnit XML results (pytest, jest-junit, gotestsum, cargo nextest, Maven Surefire).
+"""JUnit XML results (pytest, jest-junit, gotestsum/go-junit-report, cargo nextest, Surefire).
 
-Results are untrusted input: they are parsed with defusedxml (no entities, no external
-references) and size-limited by the reader.
+Results are untrusted input: they are parsed with defusedxml with DTDs forbidden (so no
+entity can be declared, let alone expanded, and nothing external is fetched) and the reader
+(:mod:`sdd_tui.workspace.results`) caps their size.
+
+The dialects differ in small ways that matter here:
+
+- pytest: ``<testsuites><testsuite name="pytest">``; ``classname`` is the dotted module path
+  (``tests.test_recipes``, plus ``.TestClass``); ``file``/``line`` with ``xunit1``;
+  ``record_property`` writes ``<properties>`` inside ``<testcase>``; a teardown error is a
+  second ``<testcase>`` with an ``<error>``; xfail is ``<skipped type="pytest.xfail">``.
+- jest-junit: ``classname`` and ``name`` are ``describe`` titles; ``<failure>`` often has no
+  ``message`` attribute (the first line of its text is the message); ``file`` is optional.
+- gotestsum / go-junit-report: ``classname`` is the package import path, ``name`` the test
+  function (``TestPublish/sub_test`` for subtests); suite-level ``<properties>`` hold
+  ``go.version`` (never test links).
+- cargo nextest: ``classname`` is ``crate::binary``, ``name`` the test path ``mod::test``;
+  ``<flakyFailure>``/``<rerunFailure>`` record retries, the final outcome is ``<failure>``
+  (or none when a retry passed).
+- Maven Surefire: one ``<testsuite>`` per class, suite ``<properties>`` are JVM system
+  properties (ignored); ``time`` may be written with a thousands separator (``1,234.5``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 STATUSES = ("passed", "failed", "error", "skipped")
+MAX_TEXT = 200_000  # characters of failure text kept per case
+_FINAL = {"failure": "failed", "error": "error"}
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI … final byte (colours, cursor moves)
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC … BEL or ST (titles, hyperlinks)
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]"  # two-character escapes (ESC c, ESC ( B, …)
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|#x1[bB]\[[0-?]*[ -/]*[@-~]"  # pytest writes ESC, illegal in XML, as "#x1B"
+)
+# Raw control bytes are not allowed in XML 1.0; some tools write them anyway (colours).
+_RAW_ESCAPES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]"
+)
+_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def strip_escapes(text: str) -> str:
+    """``text`` without ANSI/VT escape sequences (colours, cursor moves, titles, links).
+
+    Any lone control character left afterwards is made visible by
+    :func:`sdd_tui.textsafe.safe` when the text is shown.
+    """
+    if "\x1b" not in text and "\x9b" not in text and "#x1" not in text:
+        return text
+    return _ESCAPES.sub("", text)
 
 
 class JUnitError(ValueError):
+    """A results file that cannot be used; ``str()`` is a one-line reason."""
+
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
 
 
+class NotJUnit(JUnitError):
+    """Well-formed XML that is not a JUnit report (coverage.xml, checkstyle, …)."""
+
+
 @dataclass(frozen=True, slots=True)
 class TestCase:
+    """One ``<testcase>``; ``status`` is passed | failed | error | skipped."""
+
+    __test__ = False  # not a pytest test class
+
     name: str
     classname: str
-    status: str  # passed | failed | error | skipped
+    status: str
     time: float | None
     message: str
     text: str
     file: str | None
     properties: tuple[tuple[str, str], ...] = ()
-    source: str = ""  # the results file it came from
+    source: str = ""  # the results file it came from (root-relative)
+    suite: str = ""
 
     @property
     def id(self) -> str:
         return f"{self.classname}::{self.name}" if self.classname else self.name
 
+    @property
+    def failing(self) -> bool:
+        return self.status in ("failed", "error")
+
+    def to_json(self, links: list[str] | None = None) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "classname": self.classname,
+            "status": self.status,
+            "time": self.time,
+            "message": self.message,
+            "links": list(links or ()),
+        }
+
 
 @dataclass(slots=True)
 class TestResults:
+    """The cases of every results file read, in file order."""
+
+    __test__ = False
+
     cases: list[TestCase] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
@@ -45,56 +119,120 @@ class TestResults:
             counts["errors" if c.status == "error" else c.status] += 1
         return counts
 
+    @property
+    def failing(self) -> bool:
+        return any(c.failing for c in self.cases)
+
+
+def _local(tag: object) -> str:
+    """The tag name without a namespace (``{ns}testcase`` → ``testcase``)."""
+    if not isinstance(tag, str):  # comments and processing instructions
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _time(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value.replace(",", "").strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 and seconds == seconds and seconds != float("inf") else None
+
+
+def _clip(text: str) -> str:
+    text = strip_escapes(text)
+    if len(text) > MAX_TEXT:
+        return text[:MAX_TEXT] + f"\n… ({len(text) - MAX_TEXT} more characters not shown)"
+    return text
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
 
 def parse_junit(raw: bytes, source: str = "") -> list[TestCase]:
-    """Test cases of one JUnit XML document; raises JUnitError when it is not usable."""
+    """Test cases of one JUnit XML document.
+
+    Raises :class:`NotJUnit` for well-formed XML of another kind and :class:`JUnitError`
+    for anything unusable (malformed, a DTD or entity declaration, …).
+    """
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
+    if not raw.strip():
+        raise JUnitError("empty file")
+    if _ILLEGAL.search(raw):  # colours written raw: drop them, then any other control byte
+        raw = _ILLEGAL.sub(b"", _RAW_ESCAPES.sub(b"", raw))
     try:
         root = fromstring(raw, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise JUnitError(f"refused unsafe XML ({type(exc).__name__})") from None
+        kind = type(exc).__name__
+        raise JUnitError(
+            f"refused: the XML declares a DTD or entities ({kind}); results must be plain XML"
+        ) from None
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise JUnitError(f"malformed XML: {exc}", line) from None
-    if root.tag not in ("testsuites", "testsuite"):
-        raise JUnitError(f"not a JUnit report (root element <{root.tag}>)")
+    except (ValueError, RecursionError) as exc:  # e.g. an encoding Python cannot decode
+        raise JUnitError(f"unreadable XML: {exc}") from None
+    top = _local(root.tag)
+    if top not in ("testsuites", "testsuite", "testrun"):
+        raise NotJUnit(f"not a JUnit report (root element <{top}>)")
     cases: list[TestCase] = []
-    for el in root.iter("testcase"):
-        status, message, text = "passed", "", ""
-        for child in el:
-            tag = child.tag
-            if tag in ("failure", "error"):
-                status = "failed" if tag == "failure" else "error"
-                message = child.get("message") or ""
-                text = (child.text or "").strip() or message
-                break
-            if tag == "skipped":
-                status = "skipped"
-                message = child.get("message") or ""
-                text = (child.text or "").strip()
-        props = tuple(
-            (p.get("name") or "", p.get("value") or (p.text or "")) for p in el.iter("property")
-        )
-        time_attr = el.get("time")
-        try:
-            elapsed = float(time_attr) if time_attr else None
-        except ValueError:
-            elapsed = None
-        cases.append(
-            TestCase(
-                name=el.get("name") or "",
-                classname=el.get("classname") or "",
-                status=status,
-                time=elapsed,
-                message=message,
-                text=text,
-                file=el.get("file"),
-                properties=props,
-                source=source,
-            )
-        )
+    _collect(root, "", source, cases)
     return cases
+
+
+def _collect(el, suite: str, source: str, out: list[TestCase]) -> None:  # type: ignore[no-untyped-def]
+    for child in el:
+        tag = _local(child.tag)
+        if tag == "testcase":
+            out.append(_case(child, suite, source))
+        elif tag == "testsuite":
+            _collect(child, child.get("name") or suite, source, out)
+        elif tag in ("testsuites", "testrun"):
+            _collect(child, suite, source, out)
+
+
+def _case(el, suite: str, source: str) -> TestCase:  # type: ignore[no-untyped-def]
+    status, message, text = "passed", "", ""
+    properties: list[tuple[str, str]] = []
+    for child in el:
+        tag = _local(child.tag)
+        if tag in _FINAL and status not in ("failed", "error"):
+            status = _FINAL[tag]
+            body = (child.text or "").strip()
+            message = (child.get("message") or "").strip() or _first_line(body)
+            text = body or message
+        elif tag == "skipped" and status == "passed":
+            status = "skipped"
+            body = (child.text or "").strip()
+            message = (child.get("message") or "").strip() or _first_line(body)
+            text = body or message
+        elif tag == "properties":
+            for prop in child:
+                if _local(prop.tag) == "property":
+                    value = prop.get("value")
+                    if value is None:
+                        value = prop.text or ""
+                    properties.append((prop.get("name") or "", value))
+    file = el.get("file") or el.get("filepath")
+    return TestCase(
+        name=el.get("name") or "",
+        classname=el.get("classname") or el.get("class") or "",
+        status=status,
+        time=_time(el.get("time")),
+        message=strip_escapes(message)[:2000],
+        text=_clip(text),
+        file=file,
+        properties=tuple(properties),
+        source=source,
+        suite=suite,
+    )

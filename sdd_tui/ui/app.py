@@ -29,7 +29,6 @@ from sdd_tui.ui.widgets.header import WorkbenchHeader
 from sdd_tui.ui.widgets.tests_pane import TestsPane
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.loader import Loaded, load_root
-from sdd_tui.workspace.results import load_results
 
 PANES = ("board", "spec", "plan", "tests")
 PANE_TITLES = {"board": "Board", "spec": "Spec", "plan": "Plan", "tests": "Tests"}
@@ -67,6 +66,8 @@ class SddApp(LiveWorkspace, App[None]):
         Binding("d", "diff", "Diff"),
         Binding("c", "review", "Review"),
         Binding("r", "requirements", "Requirements"),
+        Binding("t", "run_tests", "Run tests"),
+        Binding("m", "trace", "Trace"),
     ]
 
     def __init__(self, loaded: Loaded, *, feature: str | None = None) -> None:
@@ -275,10 +276,31 @@ class SddApp(LiveWorkspace, App[None]):
         )
 
     def _load_results(self) -> None:
-        config = self.loaded.config
-        globs = config.tests.junit if config is not None and config.tests.junit else None
-        results, problems = load_results(self.loaded.root, globs)
-        self.results, self.result_problems = results, problems
+        pane = self.query_one(TestsPane)
+        self.results, self.result_problems = pane.load(self.loaded, self.feature)
+        board = self.query_one(BoardView)
+        status = pane.task_status(self.feature)
+        if status != board.test_status:  # card dots changed: redraw the board
+            board.test_status = status
+            board.show(self.loaded.workspace, self.feature)
+
+    @on(TestsPane.Changed)
+    def _tests_changed(self) -> None:
+        """Results read in a thread, or a test run ended: refresh what shows them."""
+        self.refresh_all(keep=True)
+
+    def action_run_tests(self) -> None:
+        self.query_one(TestsPane).request_run()
+
+    def action_trace(self) -> None:
+        from sdd_tui.ui.screens.trace import TraceScreen
+
+        pane = self.query_one(TestsPane)
+        if pane.trace is None:
+            self._load_results()
+        if pane.trace is not None:
+            has_results = bool(pane.results is not None and pane.results.cases)
+            self.push_screen(TraceScreen(pane.trace, self.feature, has_results=has_results))
 
     def read_document(self, path: str) -> ParsedDoc | Problem:
         feature = self.feature

@@ -8,9 +8,25 @@ from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Feature
 from sdd_tui.textsafe import safe
 
+TEST_DOTS = {
+    "passed": ("●", "green"),
+    "failed": ("●", "bold red"),
+    "skipped": ("●", "bright_black"),
+}
 
-def card_text(task: Task, feature: Feature, *, done_keys: frozenset[str] = frozenset()) -> Text:
-    """A card: first line ID and badges, then the title, then requirement references."""
+
+def card_text(
+    task: Task,
+    feature: Feature,
+    *,
+    done_keys: frozenset[str] = frozenset(),
+    tests: str | None = None,
+) -> Text:
+    """A card: first line ID and badges, then the title, then requirement references.
+
+    ``tests`` is the status of the task's linked tests (passed | failed | skipped, None for
+    no linked tests): a green/red/grey dot; a done card whose tests fail is flagged.
+    """
     head = Text(no_wrap=False, overflow="fold")
     if task.parent:
         head.append("↳ ", "dim")
@@ -28,6 +44,11 @@ def card_text(task: Task, feature: Feature, *, done_keys: frozenset[str] = froze
         head.append(
             f" ◧ {done}/{len(task.subtasks)}", "green" if done == len(task.subtasks) else ""
         )
+    if tests in TEST_DOTS:
+        dot, style = TEST_DOTS[tests]
+        head.append(f" {dot}", style)
+        if tests == "failed" and task.done:
+            head.append(" ⚑ done, tests fail", "bold red")
     head.append("\n")
     title = Text(safe(task.title), style="dim" if task.done else "")
     head.append_text(title)

@@ -110,6 +110,7 @@ class BoardView(Horizontal):
         self._selected_key: str | None = None
         self.filter_text = ""
         self._tasks_by_column: dict[str, list[Task]] = {}
+        self.test_status: dict[str, str] = {}  # task key → passed | failed | skipped
 
     # -- content -----------------------------------------------------------------------
 
@@ -139,7 +140,8 @@ class BoardView(Horizontal):
             cards.keys = [t.key for t in tasks]
             options: list[Option | None] = []
             for t in tasks:
-                options.append(Option(card_text(t, feature, done_keys=done_keys), id=t.key))
+                text = card_text(t, feature, done_keys=done_keys, tests=self.test_status.get(t.key))
+                options.append(Option(text, id=t.key))
                 options.append(None)
             if options:
                 options.pop()
