@@ -48,8 +48,9 @@ def snapshot(root: Path) -> dict[str, tuple[str, bytes, int]]:
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:
             p = Path(dirpath) / name
-            if p.relative_to(root).as_posix() == LOCK:
-                continue
+            rel = p.relative_to(root).as_posix()
+            if rel == LOCK or rel == ".sdd/cache" or rel.startswith(".sdd/cache/"):
+                continue  # the lock and the local parse cache are not workspace data
             st = p.lstat()
             if p.is_symlink():
                 out[p.relative_to(root).as_posix()] = ("link", os.readlink(p).encode(), 0)

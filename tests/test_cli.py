@@ -63,9 +63,12 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     for dirpath, _, filenames in os.walk(root):
         for name in filenames:
             p = Path(dirpath) / name
+            rel = p.relative_to(root).as_posix()
+            if rel.startswith(".sdd/cache/"):
+                continue  # the local parse cache (gitignored), not workspace data
             st = p.lstat()
             data = p.read_bytes() if p.is_file() and not p.is_symlink() else b""
-            out[p.relative_to(root).as_posix()] = (data, st.st_mtime_ns)
+            out[rel] = (data, st.st_mtime_ns)
     return out
 
 

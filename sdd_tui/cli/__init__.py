@@ -14,28 +14,32 @@ from sdd_tui.cli.common import CliError
 Command = Callable[[list[str]], int]
 
 
-def _commands() -> dict[str, Command]:
-    from sdd_tui.cli import board_cmds, check_cmd, demo, init_cmd, tests_cmd
+# command -> (module, function); each module is imported only when its command runs, so
+# `status --json` pays for neither pydantic (init/check) nor the test runner.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "status": ("board_cmds", "status"),
+    "tasks": ("board_cmds", "tasks"),
+    "move": ("board_cmds", "move"),
+    "check": ("check_cmd", "check"),
+    "init": ("init_cmd", "init"),
+    "demo": ("demo", "demo"),
+    "tests": ("tests_cmd", "tests"),
+}
+COMMAND_NAMES = tuple(_COMMANDS)
 
-    return {
-        "status": board_cmds.status,
-        "tasks": board_cmds.tasks,
-        "move": board_cmds.move,
-        "check": check_cmd.check,
-        "init": init_cmd.init,
-        "demo": demo.demo,
-        "tests": tests_cmd.tests,
-    }
 
+def _command(name: str) -> Command:
+    from importlib import import_module
 
-COMMAND_NAMES = ("status", "tasks", "move", "check", "init", "demo", "tests")
+    module, function = _COMMANDS[name]
+    return getattr(import_module(f"sdd_tui.cli.{module}"), function)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] in COMMAND_NAMES:
-            return _commands()[args[0]](args[1:])
+            return _command(args[0])(args[1:])
         from sdd_tui.cli.workbench import run_workbench
 
         return run_workbench(args)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from sdd_tui.formats.task_grammar import checklist_tags, parse_task_text, slug
+from sdd_tui.formats.task_grammar import TaskText, checklist_tags, parse_task_text, slug
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem, Task
 from sdd_tui.model.workspace import Problem
 
@@ -65,25 +65,25 @@ def column_for(
     return columns.first
 
 
-def build_tasks(
-    feature: str,
-    layout: str,
+# A task as its file defines it, before the board assigns a column:
+# (key, id, title, text, mark, path, line, end_line, parent, story, parallel, optional,
+#  requirements, section, body, subtasks).  Plain tuples: cheap to cache and to rebuild.
+TaskRow = tuple[Any, ...]
+
+
+def task_rows(
     boxes: Sequence[BoxItem],
-    board: dict[str, Any],
-    columns: Columns,
+    texts: Sequence[TaskText] | None = None,
     *,
-    in_progress_sections: tuple[str, ...] = (),
     taken: dict[str, int] | None = None,
-) -> tuple[list[Task], list[Problem]]:
-    """Tasks of one file; ``taken`` carries keys already used in the feature."""
+) -> tuple[list[TaskRow], list[Problem]]:
+    """Keys, parents and sub-tasks of one file's tasks (independent of the board)."""
     problems: list[Problem] = []
     taken = {} if taken is None else taken
     first_line: dict[str, int] = {}
     keys: list[str] = []
-    parsed = []
-    board_tasks = board.get("tasks", {})
-    for box in boxes:
-        tt = parse_task_text(box.text, box.body)
+    parsed = list(texts) if texts is not None else [parse_task_text(b.text, b.body) for b in boxes]
+    for box, tt in zip(boxes, parsed, strict=True):
         base = tt.id or slug(tt.title)
         count = taken.get(base, 0) + 1
         taken[base] = count
@@ -100,9 +100,8 @@ def build_tasks(
                 )
             )
         keys.append(key)
-        parsed.append(tt)
     last_with_id: dict[str, str] = {}
-    tasks: list[Task] = []
+    parents: list[str | None] = []
     children: dict[str, list[str]] = {}
     for box, tt, key in zip(boxes, parsed, keys, strict=True):
         parent = keys[box.parent_index] if box.parent_index is not None else None
@@ -112,58 +111,136 @@ def build_tasks(
             last_with_id[tt.id] = key
         if parent is not None:
             children.setdefault(parent, []).append(key)
-        entry = board_tasks.get(board_key(feature, key))
-        stored = entry.get("column") if isinstance(entry, dict) else None
-        rank = entry.get("rank") if isinstance(entry, dict) else None
-        section = box.section
-        tasks.append(
-            Task(
-                feature=feature,
-                key=key,
-                id=tt.id,
-                title=tt.title,
-                text=box.text,
-                mark=box.mark,
-                column=column_for(
-                    box.mark,
-                    layout,
-                    stored if isinstance(stored, str) else None,
-                    columns,
-                    in_progress_default=bool(
-                        section and section.strip().lower() in in_progress_sections
-                    ),
-                ),
-                path=box.path,
-                line=box.line + 1,
-                end_line=box.end_line,
-                parent=parent,
-                story=tt.story,
-                parallel=tt.parallel,
-                optional=tt.optional,
-                requirements=tt.requirements,
-                section=section,
-                body=box.body,
-                rank=float(rank) if isinstance(rank, int | float) else None,
+        parents.append(parent)
+    rows: list[TaskRow] = []
+    for box, tt, key, parent in zip(boxes, parsed, keys, parents, strict=True):
+        rows.append(
+            (
+                key,
+                tt.id,
+                tt.title,
+                box.text,
+                box.mark,
+                box.path,
+                box.line + 1,
+                box.end_line,
+                parent,
+                tt.story,
+                tt.parallel,
+                tt.optional,
+                tt.requirements,
+                box.section,
+                box.body,
+                tuple(children.get(key, ())),
             )
         )
-    if children:
-        tasks = [
-            _with_subtasks(t, tuple(children[t.key])) if t.key in children else t for t in tasks
-        ]
+    return rows, problems
+
+
+def tasks_from_rows(
+    feature: str,
+    layout: str,
+    rows: Sequence[TaskRow],
+    board: dict[str, Any],
+    columns: Columns,
+    *,
+    in_progress_sections: tuple[str, ...] = (),
+) -> list[Task]:
+    """Place each row on the board: its column (box + board.json) and custom rank.
+
+    The common case (no board entry, no progress.md section) is inlined: this runs for
+    every task of every feature on each load.
+    """
+    board_tasks = board.get("tasks", {})
+    prefix = f"{feature}/"
+    first, done = columns.first, columns.done
+    kiro = layout == "kiro"
+    in_progress = columns.in_progress
+    out: list[Task] = []
+    append = out.append
+    for r in rows:
+        mark = r[4]
+        section = r[13]
+        entry = board_tasks.get(prefix + r[0]) if board_tasks else None
+        rank = None
+        if entry is None and not in_progress_sections:
+            if mark == "x" or mark == "X":
+                column = done
+            elif kiro and mark == "-":
+                column = in_progress
+            else:
+                column = first
+        else:
+            stored = None
+            if isinstance(entry, dict):
+                stored = entry.get("column")
+                rank = entry.get("rank")
+                if not isinstance(rank, int | float) or isinstance(rank, bool):
+                    rank = None
+            column = column_for(
+                mark,
+                layout,
+                stored if isinstance(stored, str) else None,
+                columns,
+                in_progress_default=bool(
+                    section and section.strip().lower() in in_progress_sections
+                ),
+            )
+        append(
+            Task(
+                feature,
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                mark,
+                column,
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                r[12],
+                section,
+                r[14],
+                r[15],
+                None if rank is None else float(rank),
+            )
+        )
+    return out
+
+
+def build_tasks(
+    feature: str,
+    layout: str,
+    boxes: Sequence[BoxItem],
+    board: dict[str, Any],
+    columns: Columns,
+    *,
+    in_progress_sections: tuple[str, ...] = (),
+    taken: dict[str, int] | None = None,
+) -> tuple[list[Task], list[Problem]]:
+    """Tasks of one file; ``taken`` carries keys already used in the feature."""
+    rows, problems = task_rows(boxes, taken=taken)
+    tasks = tasks_from_rows(
+        feature, layout, rows, board, columns, in_progress_sections=in_progress_sections
+    )
     return tasks, problems
 
 
-def _with_subtasks(task: Task, subtasks: tuple[str, ...]) -> Task:
-    return replace(task, subtasks=subtasks)
-
-
 def build_checklist(
-    feature: str, boxes: Sequence[BoxItem], *, taken: dict[str, int] | None = None
+    feature: str,
+    boxes: Sequence[BoxItem],
+    *,
+    taken: dict[str, int] | None = None,
+    texts: Sequence[TaskText] | None = None,
 ) -> list[ChecklistItem]:
     taken = {} if taken is None else taken
     out: list[ChecklistItem] = []
-    for box in boxes:
-        tt = parse_task_text(box.text)
+    for i, box in enumerate(boxes):
+        tt = texts[i] if texts is not None else parse_task_text(box.text)
         tags, refs = checklist_tags(tt.title)
         stem = box.path.rsplit("/", 1)[-1].removesuffix(".md")
         base = f"{stem}:{tt.id or slug(tt.title)}"

@@ -1,8 +1,8 @@
 """The workspace model: plain, immutable data with no I/O and no UI.
 
-Parse results are frozen dataclasses with slots: a 20,000-task workspace builds tens of
-thousands of them, and validation belongs at the edges (config, board state, themes), which
-use pydantic.
+Parse results are immutable: frozen dataclasses with slots, and NamedTuples for the
+per-task records a 20,000-task workspace builds on every load.  Validation belongs at the
+edges (config, board state, themes), which use pydantic.
 """
 
 from sdd_tui.model.items import BoxItem, ChecklistItem, Task

@@ -135,6 +135,7 @@ class SddApp(LiveWorkspace, App[None]):
 
     def on_unmount(self) -> None:
         self.stop_live()
+        self.loaded.facts.save()
 
     # -- live updates (see ui/live.py) ---------------------------------------------------
 
@@ -241,7 +242,7 @@ class SddApp(LiveWorkspace, App[None]):
         )
 
     def reload(self, *, select: str | None = None) -> None:
-        self.loaded = load_root(self.loaded.root, cache=self.loaded.cache)
+        self.loaded = load_root(self.loaded.root, previous=self.loaded, persist=False)
         if self.feature_id is not None and self.loaded.workspace.feature(self.feature_id) is None:
             self.feature_id = self._initial_feature(None)
         self.refresh_all(keep=True, select=select)
@@ -409,7 +410,7 @@ class SddApp(LiveWorkspace, App[None]):
         self._history(history.redo, "redo")
 
     def _history(self, fn, what: str) -> None:  # type: ignore[no-untyped-def]
-        self.loaded = load_root(self.loaded.root, cache=self.loaded.cache)
+        self.loaded = load_root(self.loaded.root, previous=self.loaded, persist=False)
         try:
             change = fn(self.loaded)
         except OperationError as exc:

@@ -10,8 +10,10 @@ read in thread workers too.
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,21 +35,37 @@ if TYPE_CHECKING:
 STABLE_READS = 2
 STABLE_DELAY = 0.015
 STABLE_MAX_WAIT = 1.0
+SUSPECT_QUIET = 0.3  # a file that looks cut off must stay unchanged this long
 
 
-def wait_until_stable(root: Path, paths: set[str]) -> None:
-    """Return once none of ``paths`` changes between two reads (or after a second)."""
+def wait_until_stable(
+    root: Path, paths: set[str], superseded: Callable[[], bool] | None = None
+) -> None:
+    """Return once none of ``paths`` changes between two reads (or after a second).
+
+    A file that looks half-written — empty, or not ending in a newline (a writer stopped
+    mid-line) — must stay unchanged for ``SUSPECT_QUIET`` instead, so an agent pausing in
+    the middle of an in-place write does not show a board with half its tasks.
+    Returns early once ``superseded()`` says a newer batch will reload anyway.
+    """
     files = [root / p for p in paths if p != "." and not p.startswith(".git/")]
     deadline = time.monotonic() + STABLE_MAX_WAIT
     last: dict[Path, tuple[int, int, int] | None] = {f: _stat(f) for f in files}
+    changed_at = time.monotonic()
     stable = 0
     while files and time.monotonic() < deadline:
         time.sleep(STABLE_DELAY)
-        now = {f: _stat(f) for f in files}
-        stable = stable + 1 if now == last else 0
-        if stable >= STABLE_READS - 1:
+        if superseded is not None and superseded():
             return
-        last = now
+        now = {f: _stat(f) for f in files}
+        if now != last:
+            stable, last, changed_at = 0, now, time.monotonic()
+            continue
+        stable += 1
+        if stable >= STABLE_READS - 1 and (
+            time.monotonic() - changed_at >= SUSPECT_QUIET or not any(map(_looks_cut, files))
+        ):
+            return
 
 
 def _stat(path: Path) -> tuple[int, int, int] | None:
@@ -56,6 +74,21 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _looks_cut(path: Path) -> bool:
+    """An empty regular file, or one whose last byte is not a newline."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # never open a FIFO or a device
+            return False
+        if st.st_size == 0:
+            return True
+        with open(path, "rb") as fh:
+            fh.seek(st.st_size - 1)
+            return fh.read(1) != b"\n"
+    except OSError:
+        return False
 
 
 class DiffScreen(ModalScreen[None]):
@@ -110,16 +143,17 @@ class LiveWorkspace:
     branch_features: tuple[Feature, ...] = ()
     stale_plans: frozenset[str] = frozenset()
     _generation = 0
+    _git_generation = 0
+    _git_branches_due = False
     _stop_watch: threading.Event | None = None
 
     # -- watcher -----------------------------------------------------------------------
 
     def start_live(self) -> None:
-        if os.environ.get("SDD_TUI_NO_WATCH"):
-            return
-        self._stop_watch = threading.Event()
-        self._watch_loop(self._stop_watch)  # type: ignore[attr-defined]
-        self.refresh_git(branches=True)
+        if not os.environ.get("SDD_TUI_NO_WATCH"):
+            self._stop_watch = threading.Event()
+            self._watch_loop(self._stop_watch)  # type: ignore[attr-defined]
+        self.refresh_git(branches=True)  # SDD_TUI_NO_GIT alone turns git off
 
     def stop_live(self) -> None:
         if self._stop_watch is not None:
@@ -139,13 +173,26 @@ class LiveWorkspace:
 
     @work(thread=True, group="reload", exit_on_error=False)
     def _reload_in_thread(self, paths: set[str], generation: int) -> None:
-        root = self.loaded.root
-        wait_until_stable(root, paths)
+        base = self.loaded
+        root = base.root
+        wait_until_stable(root, paths, lambda: generation != self._generation)
         if generation != self._generation:
             return  # a newer batch will reload
-        loaded = load_root(root, cache=self.loaded.cache)
+        loaded = load_root(root, previous=base, persist=False)
+        self.call_from_thread(self._deliver_snapshot, loaded, generation, paths, base)  # type: ignore[attr-defined]
+
+    def _deliver_snapshot(
+        self, loaded: Loaded, generation: int, paths: set[str], base: Loaded
+    ) -> None:
+        if generation != self._generation:
+            return
+        if self.loaded is not base:
+            # The app re-read the files itself meanwhile (after its own write): this read may
+            # predate that write, and showing it would put moved cards back for a moment.
+            self.files_changed(paths)
+            return
         git_changed = "." in paths or any(p.startswith(".git/") for p in paths)
-        self.call_from_thread(self.apply_snapshot, loaded, generation, git_changed)  # type: ignore[attr-defined]
+        self.apply_snapshot(loaded, generation, git_changed)
 
     def apply_snapshot(self, loaded: Loaded, generation: int, git_changed: bool) -> None:
         if generation != self._generation:
@@ -163,10 +210,13 @@ class LiveWorkspace:
     def refresh_git(self, *, branches: bool = False) -> None:
         if os.environ.get("SDD_TUI_NO_GIT"):
             return
-        self._git_worker(branches)  # type: ignore[attr-defined]
+        self._git_generation += 1
+        # a branch scan asked for earlier is still owed if a newer plain refresh replaces it
+        self._git_branches_due = self._git_branches_due or branches
+        self._git_worker(self._git_generation, self._git_branches_due)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
-    def _git_worker(self, branches: bool) -> None:
+    def _git_worker(self, generation: int, branches: bool) -> None:
         from sdd_tui.workspace import git as gitmod
 
         root = self.loaded.root
@@ -182,11 +232,22 @@ class LiveWorkspace:
                 feats = tuple(gitmod.branch_features(root, existing, self.loaded.columns))
         elif branches:
             feats = ()
-        self.call_from_thread(self._apply_git, info, frozenset(stale), feats)  # type: ignore[attr-defined]
+        self.call_from_thread(  # type: ignore[attr-defined]
+            self._apply_git, generation, branches, info, frozenset(stale), feats
+        )
 
     def _apply_git(
-        self, info: GitInfo | None, stale: frozenset[str], feats: tuple[Feature, ...]
+        self,
+        generation: int,
+        branches: bool,
+        info: GitInfo | None,
+        stale: frozenset[str],
+        feats: tuple[Feature, ...],
     ) -> None:
+        if generation != self._git_generation:
+            return  # an older read finishing late (e.g. from before a branch switch)
+        if branches:
+            self._git_branches_due = False
         changed = info != self.git or stale != self.stale_plans or feats != self.branch_features
         self.git, self.stale_plans, self.branch_features = info, stale, feats
         if changed:

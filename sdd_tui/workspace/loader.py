@@ -1,4 +1,10 @@
-"""Loading a whole workspace into an immutable snapshot."""
+"""Loading a whole workspace into an immutable snapshot.
+
+Per-file facts come from ``FactsCache`` (only changed files are parsed, and a warm start reads
+none at all); a feature whose files, board entries and columns are unchanged since the
+previous snapshot is reused as the same object, so a reload after one edit rebuilds one
+feature and the UI can tell what changed by identity.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdd_tui.formats.board_state import load_board
-from sdd_tui.formats.requirements import (
-    clarifications,
-    kiro_requirements,
-    openspec_requirements,
-    speckit_requirements,
-)
-from sdd_tui.formats.tasks import Columns, build_checklist, build_tasks
+from sdd_tui.formats.tasks import Columns, build_checklist, tasks_from_rows
 from sdd_tui.model.spec import Clarification, Heading, Requirement
 from sdd_tui.model.workspace import Feature, Problem, Workspace
 from sdd_tui.workspace.discover import FeatureSource, active_feature, discover, find_root
-from sdd_tui.workspace.documents import DocumentCache, ParsedDoc
+from sdd_tui.workspace.documents import DocumentCache
+from sdd_tui.workspace.facts import TASKS, DocFacts, FactsCache, default_store
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 
 if TYPE_CHECKING:
@@ -28,12 +29,8 @@ BOARD_PATH = ".sdd/board.json"
 HISTORY_PATH = ".sdd/history.jsonl"
 DEFAULT_COLUMNS = ("todo", "in_progress", "review", "done")
 
-_REQUIREMENT_READERS = {
-    "speckit": speckit_requirements,
-    "zencoder": speckit_requirements,
-    "kiro": kiro_requirements,
-    "openspec": openspec_requirements,
-}
+# The requirement reader of each layout's spec documents.
+_READER = {"speckit": "speckit", "zencoder": "speckit", "kiro": "kiro", "openspec": "openspec"}
 
 
 class WorkspaceError(Exception):
@@ -51,6 +48,8 @@ class Loaded:
     config: SddConfig | None
     cache: DocumentCache
     sources: list[FeatureSource] = field(default_factory=list)
+    facts: FactsCache = field(default_factory=FactsCache)
+    memo: dict[str, tuple[Any, Feature, list[Problem]]] = field(default_factory=dict)
 
     @property
     def columns(self) -> Columns:
@@ -66,8 +65,26 @@ def load(path: str | Path | None = None, *, cache: DocumentCache | None = None) 
     return load_root(root, cache=cache)
 
 
-def load_root(root: Path, *, cache: DocumentCache | None = None) -> Loaded:
-    cache = cache or DocumentCache()
+def load_root(
+    root: Path,
+    *,
+    cache: DocumentCache | None = None,
+    previous: Loaded | None = None,
+    persist: bool = True,
+) -> Loaded:
+    """Load the workspace at ``root``.
+
+    ``previous``: the last snapshot of the same root, whose caches and features are reused.
+    ``persist``: save the parse cache to disk afterwards (the UI saves it on exit instead).
+    """
+    if previous is not None:
+        cache = previous.cache
+        facts = previous.facts
+        memo = previous.memo
+    else:
+        cache = cache or DocumentCache()
+        facts = FactsCache(default_store(root))
+        memo = {}
     problems: list[Problem] = []
     config, column_ids, titles = _config(root, problems)
     columns = Columns(column_ids)
@@ -76,7 +93,21 @@ def load_root(root: Path, *, cache: DocumentCache | None = None) -> Loaded:
     problems += board_problems
     sources, found = discover(root)
     problems += found
-    features = [_feature(root, src, cache, board, columns, problems) for src in sources]
+    by_feature: dict[str, dict[str, Any]] = {}
+    for key, value in board.get("tasks", {}).items():
+        fid, _, _ = key.rpartition("/")
+        by_feature.setdefault(fid, {})[key] = value
+    new_memo: dict[str, tuple[Any, Feature, list[Problem]]] = {}
+    features = []
+    for src in sources:
+        feature, feature_problems = _feature(
+            root, src, facts, by_feature.get(src.id, {}), columns, memo
+        )
+        new_memo[src.id] = memo[src.id]
+        features.append(feature)
+        problems += feature_problems
+    memo.clear()
+    memo.update(new_memo)
     active = active_feature(root, [f.id for f in features])
     ws = Workspace(
         root=str(root),
@@ -86,7 +117,9 @@ def load_root(root: Path, *, cache: DocumentCache | None = None) -> Loaded:
         problems=tuple(problems),
         column_titles=titles,
     )
-    return Loaded(ws, root, board, board_raw, config, cache, sources)
+    if persist:
+        facts.save()
+    return Loaded(ws, root, board, board_raw, config, cache, sources, facts, memo)
 
 
 def _read_raw(root: Path, relpath: str, problems: list[Problem]) -> bytes | None:
@@ -112,81 +145,112 @@ def _config(
     return config, config.column_ids, config.column_titles
 
 
-def _doc(
-    root: Path, relpath: str | None, cache: DocumentCache, problems: list[Problem]
-) -> ParsedDoc | None:
-    if relpath is None:
-        return None
-    result = cache.load(root, relpath)
-    if isinstance(result, Problem):
-        problems.append(result)
-        return None
-    if result.outside:
-        problems.append(Problem(relpath, "symlink to a file outside the workspace; read-only"))
-    return result
+def _facts(
+    root: Path, relpath: str | None, facts: FactsCache, kind: str | None
+) -> DocFacts | Problem | None:
+    return None if relpath is None else facts.get(root, relpath, kind)
 
 
 def _feature(
     root: Path,
     src: FeatureSource,
-    cache: DocumentCache,
+    facts: FactsCache,
     board: dict[str, Any],
     columns: Columns,
-    problems: list[Problem],
-) -> Feature:
+    memo: dict[str, tuple[Any, Feature, list[Problem]]],
+) -> tuple[Feature, list[Problem]]:
+    """The feature for ``src`` (reused from ``memo`` when nothing it depends on changed)."""
     docs = src.documents
-    tasks_doc = _doc(root, docs.get("tasks"), cache, problems)
-    tasks = ()
+    reader = _READER[src.layout]
+    tasks_f = _facts(root, docs.get("tasks"), facts, TASKS)
+    spec_f = _facts(root, docs.get("spec"), facts, reader)
+    checklist_fs = tuple(facts.get(root, p, None) for p in src.checklist_files)
+    req_fs = tuple(
+        spec_f if p == docs.get("spec") else facts.get(root, p, reader)
+        for p in src.requirement_files
+    )
+    plan_f = _facts(root, docs.get("plan"), facts, None)
+    key = (
+        src.id,
+        src.layout,
+        src.path,
+        src.archived,
+        tuple(docs.items()),
+        tuple(src.extras),
+        tuple(src.checklist_files),
+        tuple(src.requirement_files),
+        src.in_progress_sections,
+        tasks_f,
+        spec_f,
+        checklist_fs,
+        req_fs,
+        plan_f,
+        board,
+        columns,
+    )
+    cached = memo.get(src.id)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def usable(f: DocFacts | Problem | None) -> DocFacts | None:
+        if isinstance(f, Problem):
+            if f.path not in seen:
+                seen.add(f.path)
+                problems.append(f)
+            return None
+        if f is not None and f.outside and f.path not in seen:
+            seen.add(f.path)
+            problems.append(Problem(f.path, "symlink to a file outside the workspace; read-only"))
+        return f
+
+    tasks_doc = usable(tasks_f)
+    tasks: tuple = ()
     if tasks_doc is not None:
-        built, found = build_tasks(
-            src.id,
-            src.layout,
-            tasks_doc.boxes,
-            board,
-            columns,
-            in_progress_sections=src.in_progress_sections,
+        tasks = tuple(
+            tasks_from_rows(
+                src.id,
+                src.layout,
+                tasks_doc.rows,
+                {"tasks": board},
+                columns,
+                in_progress_sections=src.in_progress_sections,
+            )
         )
-        tasks = tuple(built)
-        problems += found
+        problems += [Problem(tasks_doc.path, m, line or None) for m, line in tasks_doc.row_problems]
+    spec_doc = usable(spec_f)
     checklist = []
     taken: dict[str, int] = {}
-    spec_doc = _doc(root, docs.get("spec"), cache, problems)
     if spec_doc is not None and src.layout in ("speckit", "zencoder"):
-        checklist += build_checklist(src.id, spec_doc.boxes, taken=taken)
-    for relpath in src.checklist_files:
-        doc = _doc(root, relpath, cache, problems)
+        checklist += build_checklist(src.id, spec_doc.boxes, taken=taken, texts=spec_doc.texts)
+    for f in checklist_fs:
+        doc = usable(f)
         if doc is not None:
-            checklist += build_checklist(src.id, doc.boxes, taken=taken)
+            checklist += build_checklist(src.id, doc.boxes, taken=taken, texts=doc.texts)
     requirements: list[Requirement] = []
     clar: list[Clarification] = []
-    reader = _REQUIREMENT_READERS[src.layout]
-    for relpath in src.requirement_files:
-        doc = (
-            spec_doc
-            if spec_doc is not None and relpath == spec_doc.path
-            else _doc(root, relpath, cache, problems)
-        )
+    for f in req_fs:
+        doc = usable(f)
         if doc is None:
             continue
-        requirements += reader(src.id, relpath, doc.src, doc.md)
-        clar += clarifications(src.id, relpath, doc.src, doc.md)
+        requirements += [
+            Requirement(src.id, i, k, t, doc.path, ln) for i, k, t, ln in doc.requirements
+        ]
+        clar += [Clarification(src.id, t, doc.path, ln) for t, ln in doc.clarifications]
     if spec_doc is not None and spec_doc.path not in src.requirement_files:
-        clar += clarifications(src.id, spec_doc.path, spec_doc.src, spec_doc.md)
+        clar += [Clarification(src.id, t, spec_doc.path, ln) for t, ln in spec_doc.clarifications]
     headings: dict[str, tuple[Heading, ...]] = {}
-    for role in ("spec", "plan"):
-        doc = spec_doc if role == "spec" else None
-        if doc is None and docs.get(role):
-            cached = cache.get(docs[role])  # type: ignore[arg-type]
-            doc = cached
+    plan_doc = plan_f if isinstance(plan_f, DocFacts) else None
+    for role, doc in (("spec", spec_doc), ("plan", plan_doc)):
         if doc is not None:
-            headings[role] = tuple(Heading(h.line + 1, h.level, h.text) for h in doc.md.headings)
-    read_only = any(d is not None and d.outside for d in (tasks_doc,))
-    return Feature(
+            headings[role] = tuple(Heading(ln, lv, t) for ln, lv, t in doc.headings)
+    feature = Feature(
         id=src.id,
         layout=src.layout,
         path=src.path,
         archived=src.archived,
-        read_only=read_only,
+        read_only=tasks_doc is not None and tasks_doc.outside,
         documents=dict(docs),
         extra_documents=tuple(src.extras),
         checklist_files=tuple(src.checklist_files),
@@ -196,3 +260,5 @@ def _feature(
         clarifications=tuple(clar),
         headings=headings,
     )
+    memo[src.id] = (key, feature, problems)
+    return feature, problems

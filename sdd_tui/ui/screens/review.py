@@ -470,7 +470,7 @@ class ReviewScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read the workspace (the app's panes are refreshed when review mode closes)."""
         app = self.sdd
-        app.loaded = load_root(app.loaded.root, cache=app.loaded.cache)
+        app.loaded = load_root(app.loaded.root, previous=app.loaded, persist=False)
         self._show_documents(keep=True)
 
     @on(OptionList.OptionSelected, "#review-items")

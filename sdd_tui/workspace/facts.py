@@ -1,0 +1,301 @@
+"""What the loader needs from each Markdown file, cached in memory and on disk.
+
+A file's *facts* — for a tasks file its task rows (keys, parents, grammar), for other
+documents their check boxes, requirements, clarification markers and headings — are all the
+workspace snapshot needs; the full parse (text, Markdown structure) is only kept for
+documents on screen or being edited.
+
+Validity: an entry is reused without reading the file only when the file's stat signature
+(size, mtime_ns, ctime_ns, inode) is unchanged *and* the file had not been modified for
+``RACY_NS`` before the entry was checked (git's "racily clean" rule), so an edit inside the
+filesystem's timestamp granularity is never missed.  Otherwise the bytes are read and
+compared by hash.  Writes never use the cache: edits re-read the file (operations/boxes.py).
+
+Persistence: ``.sdd/cache/parse-cache.bin`` (or the user's cache folder when the workspace
+has no ``.sdd/``), a ``marshal`` payload authenticated with a per-user key kept in the user
+config folder.  A cache file that a repository brings along (or anyone but this user wrote)
+fails the MAC and is ignored, so repository content can neither fake a board nor reach
+``marshal.loads``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import marshal
+import os
+import secrets
+import stat as stat_mod
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sdd_tui import __version__
+from sdd_tui.formats.boxes import find_boxes
+from sdd_tui.formats.markdown import MdStructure, parse_structure
+from sdd_tui.formats.requirements import (
+    clarifications,
+    kiro_requirements,
+    openspec_requirements,
+    speckit_requirements,
+)
+from sdd_tui.formats.task_grammar import TaskText, parse_task_text
+from sdd_tui.formats.tasks import TaskRow, task_rows
+from sdd_tui.formats.text import DecodeProblem, SourceText
+from sdd_tui.model.items import BoxItem
+from sdd_tui.model.workspace import Problem
+from sdd_tui.workspace.fsread import MAX_BYTES, ReadProblem, read_file, resolve_target
+
+FORMAT = 2
+RACY_NS = 3_000_000_000
+CACHE_NAME = "parse-cache.bin"
+_MAGIC = b"SDDTUI-PARSE-CACHE\n"
+
+READERS = {
+    "speckit": speckit_requirements,
+    "kiro": kiro_requirements,
+    "openspec": openspec_requirements,
+}
+TASKS = "tasks"  # the kind for a tasks file; other kinds name a requirement reader or None
+Signature = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class DocFacts:
+    path: str
+    boxes: tuple[BoxItem, ...] = ()
+    texts: tuple[TaskText, ...] = ()
+    rows: tuple[TaskRow, ...] = ()
+    row_problems: tuple[tuple[str, int], ...] = ()  # message, 1-based line
+    requirements: tuple[tuple[str, str, str, int], ...] = ()  # id, kind, text, line
+    clarifications: tuple[tuple[str, int], ...] = ()  # text, 1-based line
+    headings: tuple[tuple[int, int, str], ...] = ()  # 1-based line, level, text
+    outside: bool = False
+
+
+@dataclass(slots=True)
+class _Entry:
+    signature: Signature
+    checked_ns: int
+    digest: bytes
+    facts: DocFacts
+
+
+def facts_from(
+    relpath: str, src: SourceText, md: MdStructure, kind: str | None, *, outside: bool = False
+) -> DocFacts:
+    boxes = tuple(find_boxes(src, md, relpath))
+    texts = tuple(parse_task_text(b.text, b.body) for b in boxes)
+    heads = tuple((h.line + 1, h.level, h.text) for h in md.headings)
+    if kind == TASKS:
+        rows, problems = task_rows(boxes, texts)
+        return DocFacts(
+            relpath,
+            rows=tuple(rows),
+            row_problems=tuple((p.message, p.line or 0) for p in problems),
+            headings=heads,
+            outside=outside,
+        )
+    reqs: tuple[tuple[str, str, str, int], ...] = ()
+    if kind is not None:
+        found = READERS[kind]("", relpath, src, md)
+        reqs = tuple((r.id, r.kind, r.text, r.line) for r in found)
+    clar = tuple((c.text, c.line) for c in clarifications("", relpath, src, md))
+    return DocFacts(relpath, boxes, texts, (), (), reqs, clar, heads, outside)
+
+
+class FactsCache:
+    """Facts per (path, kind); optionally persisted."""
+
+    def __init__(self, store: Path | None = None) -> None:
+        self.store = store
+        self._entries: dict[tuple[str, str | None], _Entry] = {}
+        self._loaded_store = store is None
+        self._dirty = False
+
+    def get(self, root: Path, relpath: str, kind: str | None) -> DocFacts | Problem:
+        if not self._loaded_store:
+            self._load_store()
+        key = (relpath, kind)
+        path = root / relpath
+        try:
+            real, outside = resolve_target(root, path)
+            st = os.stat(real)
+        except ReadProblem as exc:
+            self._entries.pop(key, None)
+            return Problem(relpath, str(exc))
+        except OSError as exc:
+            return Problem(relpath, exc.strerror or str(exc))
+        if stat_mod.S_ISDIR(st.st_mode):
+            return Problem(relpath, "is a directory, expected a file")
+        if not stat_mod.S_ISREG(st.st_mode):
+            what = "FIFO" if stat_mod.S_ISFIFO(st.st_mode) else "special file"
+            return Problem(relpath, f"not a regular file ({what}); not opened")
+        sig: Signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        entry = self._entries.get(key)
+        if (
+            entry is not None
+            and entry.signature == sig
+            and entry.facts.outside == outside
+            and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < entry.checked_ns
+        ):
+            return entry.facts
+        checked = time.time_ns()
+        try:
+            read = read_file(root, path, limit=MAX_BYTES)
+        except ReadProblem as exc:
+            self._entries.pop(key, None)
+            return Problem(relpath, str(exc))
+        digest = hashlib.blake2b(read.data, digest_size=16).digest()
+        if entry is not None and entry.digest == digest and entry.facts.outside == read.outside:
+            entry.signature, entry.checked_ns = sig, checked
+            self._dirty = True
+            return entry.facts
+        try:
+            src = SourceText.decode(read.data)
+        except DecodeProblem as exc:
+            self._entries.pop(key, None)
+            return Problem(relpath, str(exc), exc.line)
+        facts = facts_from(relpath, src, parse_structure(src.lines), kind, outside=read.outside)
+        self._entries[key] = _Entry(sig, checked, digest, facts)
+        self._dirty = True
+        return facts
+
+    # -- persistence -------------------------------------------------------------------
+
+    def _load_store(self) -> None:
+        self._loaded_store = True
+        if self.store is None:
+            return
+        try:
+            with open(self.store, "rb") as fh:
+                blob = fh.read(256 * 1024 * 1024)
+        except OSError:
+            return
+        head = len(_MAGIC)
+        mac, payload = blob[head : head + 32], blob[head + 32 :]
+        if not blob.startswith(_MAGIC) or not hmac.compare_digest(mac, _mac(payload)):
+            return  # not written by this user's sdd-tui: ignore it
+        try:
+            data = marshal.loads(payload)
+            if data[0] != FORMAT or data[1] != __version__:
+                return
+            self._entries = {
+                (rel, kind): _Entry(sig, checked, digest, DocFacts(rel, *_restore(fields)))
+                for rel, kind, sig, checked, digest, fields in data[2]
+            }
+        except (ValueError, TypeError, EOFError, IndexError, KeyError):
+            self._entries = {}
+
+    def save(self) -> None:
+        """Write the cache if it changed; failures are silent (it is only a cache)."""
+        if self.store is None or not self._dirty:
+            return
+        rows = [
+            (rel, kind, e.signature, e.checked_ns, e.digest, _fields(e.facts))
+            for (rel, kind), e in self._entries.items()
+        ]
+        payload = marshal.dumps((FORMAT, __version__, rows))
+        tmp = None
+        try:
+            blob = _MAGIC + _mac(payload) + payload
+            if not self.store.parent.is_dir():
+                self.store.parent.mkdir(parents=True, exist_ok=True)
+                # Keep the cache out of git status even before `sdd-tui init` ignores it.
+                (self.store.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(prefix=".parse-cache.", dir=self.store.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, self.store)
+            tmp = None
+            self._dirty = False
+        except (OSError, ValueError):
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+
+def _fields(f: DocFacts) -> tuple[Any, ...]:
+    return (
+        tuple(
+            (
+                b.path,
+                b.line,
+                b.end_line,
+                b.box_offset,
+                b.mark,
+                b.depth,
+                b.parent_index,
+                b.text,
+                b.section,
+                b.body,
+            )
+            for b in f.boxes
+        ),
+        tuple((t.id, t.title, t.optional, t.parallel, t.story, t.requirements) for t in f.texts),
+        f.rows,
+        f.row_problems,
+        f.requirements,
+        f.clarifications,
+        f.headings,
+        f.outside,
+    )
+
+
+def _restore(fields: tuple[Any, ...]) -> tuple[Any, ...]:
+    boxes, texts, *rest = fields
+    return (tuple(BoxItem(*b) for b in boxes), tuple(TaskText(*t) for t in texts), *rest)
+
+
+def _mac(payload: bytes) -> bytes:
+    return hmac.new(_user_key(), payload, hashlib.sha256).digest()
+
+
+_KEY: bytes | None = None
+
+
+def _user_key() -> bytes:
+    """A random per-user key in the user config folder (created on first use, mode 0600)."""
+    global _KEY
+    if _KEY is not None:
+        return _KEY
+    from sdd_tui.resources import user_config_dir
+
+    path = user_config_dir() / "cache.key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            _KEY = key
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            existing = path.read_bytes()
+            if len(existing) == 32:
+                key = existing
+    except OSError:
+        pass  # no config folder: a key for this process only (the cache just won't be reused)
+    _KEY = key
+    return key
+
+
+def default_store(root: Path) -> Path:
+    """``.sdd/cache/`` when the workspace has a real ``.sdd/``, else the user's cache folder."""
+    sdd = root / ".sdd"
+    if sdd.is_dir() and not sdd.is_symlink():
+        return sdd / "cache" / CACHE_NAME
+    from platformdirs import user_cache_dir
+
+    key = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    base = os.environ.get("SDD_TUI_CACHE_DIR") or user_cache_dir("sdd-tui")
+    return Path(base) / f"{key}-{CACHE_NAME}"
