@@ -83,9 +83,10 @@ def terminal(sample: Path, tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     # pytest imports readline, which exports COLUMNS=80 LINES=24 into the process's C-level
     # environment (not os.environ); a child that inherits them takes them for the terminal
     # size.  So the app is started with them unset and tmux with os.environ as it is.
+    # VISUAL is unset too: it would win over the EDITOR given here.
     command = " ".join(
         [
-            "env", "-u", "COLUMNS", "-u", "LINES",
+            "env", "-u", "COLUMNS", "-u", "LINES", "-u", "VISUAL",
             *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
             shlex.quote(str(SDD_TUI)),
         ]
