@@ -8,10 +8,11 @@ import subprocess
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
+from textual.geometry import Size
 from textual.widgets import Footer, Input, Tab, Tabs
 
 from sdd_tui.model.workspace import Feature, Problem
@@ -63,11 +64,11 @@ class SddApp(LiveWorkspace, App[None]):
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("U,ctrl+y", "redo", "Redo"),
         Binding("ctrl+r", "reload", "Reload", show=False),
-        Binding("d", "diff", "Diff"),
+        Binding("d", "diff", "Diff", show=False, tooltip="Diff of the focused document vs HEAD"),
         Binding("c", "review", "Review"),
-        Binding("r", "requirements", "Requirements"),
-        Binding("t", "run_tests", "Run tests"),
-        Binding("m", "trace", "Trace"),
+        Binding("r", "requirements", "Reqs", show=False, tooltip="Requirements view"),
+        Binding("t", "run_tests", "Tests"),
+        Binding("m", "trace", "Trace", show=False, tooltip="Traceability: requirement → tests"),
     ]
 
     def __init__(self, loaded: Loaded, *, feature: str | None = None) -> None:
@@ -242,6 +243,7 @@ class SddApp(LiveWorkspace, App[None]):
         )
 
     def reload(self, *, select: str | None = None) -> None:
+        self._generation += 1  # a watcher reload still in flight would be older than this
         self.loaded = load_root(self.loaded.root, previous=self.loaded, persist=False)
         if self.feature_id is not None and self.loaded.workspace.feature(self.feature_id) is None:
             self.feature_id = self._initial_feature(None)
@@ -314,11 +316,11 @@ class SddApp(LiveWorkspace, App[None]):
 
     # -- layout ------------------------------------------------------------------------
 
-    def on_resize(self) -> None:
-        self._apply_size()
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size(event.size)
 
-    def _apply_size(self) -> None:
-        width, height = self.size
+    def _apply_size(self, size: Size | None = None) -> None:
+        width, height = size if size is not None else self.size
         narrow = width < WIDE[0] or height < WIDE[1]
         self.screen.set_class(narrow, "-narrow")
 
@@ -342,9 +344,9 @@ class SddApp(LiveWorkspace, App[None]):
         if name == "board":
             self.query_one(BoardView).focus_board()
         elif name == "tests":
-            self.query_one("#tests-cases").focus()
+            self.screen.set_focus(self.query_one("#tests-cases"))
         else:
-            self.query_one(f"#{name}", DocPane).view.focus()
+            self.screen.set_focus(self.query_one(f"#{name}", DocPane).view)
 
     def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
         for node in event.widget.ancestors_with_self:
@@ -513,9 +515,9 @@ class SddApp(LiveWorkspace, App[None]):
                 "Workbench",
                 binding_rows(self.BINDINGS)
                 + [
-                    ("1,2,3,4", "Board / Spec / Plan / Tests"),
                     ("ctrl+p", "Command palette"),
-                    ("tab", "Next pane"),
+                    ("tab,shift+tab", "Next / previous pane"),
+                    ("escape", "Close a screen, clear the filter"),
                 ],
             ),
         ]

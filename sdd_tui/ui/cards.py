@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from rich.errors import StyleSyntaxError
+from rich.style import Style
 from rich.text import Text
 
 from sdd_tui.model.items import Task
@@ -15,12 +20,48 @@ TEST_DOTS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class CardColors:
+    """Rich styles for card parts, from the theme's ``sdd-*`` variables."""
+
+    id: str = "bold"
+    story: str = "bold cyan"
+    parallel: str = "bold magenta"
+    requirement: str = "italic #7aa2f7"
+    muted: str = "dim"
+
+
+def card_colors(variables: dict[str, Any]) -> CardColors:
+    """CardColors from an app's CSS variables (``App.get_css_variables()``)."""
+
+    def pick(name: str, prefix: str, fallback: str) -> str:
+        value = str(variables.get(name, "")).strip()
+        if not value.startswith("#"):
+            return fallback
+        style = f"{prefix} {value}".strip()
+        try:
+            Style.parse(style)
+        except StyleSyntaxError:
+            return fallback
+        return style
+
+    d = CardColors()
+    return CardColors(
+        id=pick("sdd-card-id", "bold", d.id),
+        story=pick("sdd-badge-story", "bold", d.story),
+        parallel=pick("sdd-badge-parallel", "bold", d.parallel),
+        requirement=pick("sdd-requirement", "italic", d.requirement),
+        muted=pick("sdd-muted", "", d.muted),
+    )
+
+
 def card_text(
     task: Task,
     feature: Feature,
     *,
     done_keys: frozenset[str] = frozenset(),
     tests: str | None = None,
+    colors: CardColors = CardColors(),
 ) -> Text:
     """A card: first line ID and badges, then the title, then requirement references.
 
@@ -29,12 +70,12 @@ def card_text(
     """
     head = Text(no_wrap=False, overflow="fold")
     if task.parent:
-        head.append("↳ ", "dim")
-    head.append(safe(task.id or "•"), "bold")
+        head.append("↳ ", colors.muted)
+    head.append(safe(task.id or "•"), colors.id)
     if task.parallel:
-        head.append(" P", "bold magenta")
+        head.append(" P", colors.parallel)
     if task.story:
-        head.append(f" {safe(task.story)}", "bold cyan")
+        head.append(f" {safe(task.story)}", colors.story)
     if task.optional:
         head.append(" opt", "italic dim")
     if not task.known_mark:
@@ -56,7 +97,7 @@ def card_text(
         refs = " ".join(safe(r) for r in task.requirements[:6])
         more = f" +{len(task.requirements) - 6}" if len(task.requirements) > 6 else ""
         head.append("\n")
-        head.append(refs + more, "italic #7aa2f7")
+        head.append(refs + more, colors.requirement)
     return head
 
 

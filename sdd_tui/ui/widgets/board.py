@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.board import column_tasks
-from sdd_tui.ui.cards import card_text
+from sdd_tui.ui.cards import card_colors, card_text
 
 
 class CardList(OptionList):
@@ -130,6 +130,7 @@ class BoardView(Horizontal):
         keep_focus = self.has_focus_within
         needle = self.filter_text.lower()
         done_keys = frozenset(t.key for t in feature.tasks if t.done) if feature else frozenset()
+        colors = card_colors(self.app.get_css_variables())
         self._tasks_by_column = {}
         for column in self._columns:
             tasks = column_tasks(ws, feature, column) if feature else []
@@ -140,7 +141,13 @@ class BoardView(Horizontal):
             cards.keys = [t.key for t in tasks]
             options: list[Option | None] = []
             for t in tasks:
-                text = card_text(t, feature, done_keys=done_keys, tests=self.test_status.get(t.key))
+                text = card_text(
+                    t,
+                    feature,
+                    done_keys=done_keys,
+                    tests=self.test_status.get(t.key),
+                    colors=colors,
+                )
                 options.append(Option(text, id=t.key))
                 options.append(None)
             if options:
