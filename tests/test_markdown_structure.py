@@ -223,3 +223,13 @@ def test_boxes_in_blockquotes_and_after_nested_markers() -> None:
 
 def test_front_matter_box_is_not_a_task() -> None:
     assert boxes_of("---\n- [ ] fm: 1\n---\n- [ ] real\n")[0].text == "real"
+
+
+def test_link_reference_definitions_are_not_paragraphs() -> None:
+    # As a paragraph the definition would swallow the task (an ordered list starting at 2
+    # cannot interrupt a paragraph) or turn into a setext heading.
+    found = boxes_of("[x]: https://example.com\n2. [ ] T001 after a definition\n")
+    assert [b.text for b in found] == ["T001 after a definition"]
+    md = parse_structure(["[a]: /url", "===", "- [ ] a"])
+    assert md.headings == []
+    assert boxes_of("- [x]: https://example.com\n") == []

@@ -74,12 +74,15 @@ class MdStructure:
         return found
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    # Link reference definitions (`[id]: /url`) never hold tasks, and their rule costs ~40% of
-    # the block parse (it scans ahead from every paragraph); without it they are paragraphs.
+@lru_cache(maxsize=2)
+def _parser(references: bool) -> MarkdownIt:
+    # Link reference definitions (`[id]: /url`) never hold tasks, but their rule costs ~40% of
+    # the block parse (it scans ahead from every paragraph).  It is only needed when the text
+    # holds a "]:": as a paragraph, a definition would swallow a following `2. [ ] task` (an
+    # ordered list not starting at 1 cannot interrupt a paragraph) or become a setext heading.
     md = MarkdownIt("commonmark").enable("table")
-    md.disable("reference")
+    if not references:
+        md.disable("reference")
     return md
 
 
@@ -133,7 +136,7 @@ def parse_structure(lines: list[str], *, skeleton: bool = True) -> MdStructure:
         heads = []
     src = "\n".join(body[k] for k in keep) if skeleton else "\n".join(body)
     tokens: list[Token] = []
-    md = _parser()
+    md = _parser("]:" in src)
     md.block.parse(src, md, {}, tokens)
     result = _walk(tokens, keep, last, n, set(heads))
     if result is None:  # a run head was not a list item: parse the full text instead
