@@ -45,6 +45,13 @@ def _markdown_files() -> list[str]:
     return sorted(out)
 
 
+@pytest.fixture(autouse=True)
+def _private_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus has no .sdd/, so the loader keeps its parse cache in the user's cache
+    folder: point that at a temporary one."""
+    monkeypatch.setenv("SDD_TUI_CACHE_DIR", str(tmp_path / "cache"))
+
+
 REPOS = [p.name for p in _repos()]
 FILES = _markdown_files()
 
@@ -137,6 +144,9 @@ def test_load_every_repo(repo: str) -> None:
     before = _snapshot(root)
     ws = load_root(root).workspace
     assert _snapshot(root) == before  # loading changes nothing
+    # A second load reads the persisted parse cache and must see the same workspace.
+    assert load_root(root).workspace == ws
+    assert _snapshot(root) == before
     counts: dict[tuple[str, bool], int] = {}
     for f in ws.features:
         counts[(f.layout, f.archived)] = counts.get((f.layout, f.archived), 0) + 1
@@ -163,7 +173,8 @@ def test_active_feature_of_cc_spex() -> None:
 
 @cache
 def _loaded(repo: str) -> Workspace:
-    return load_root(CORPUS / repo).workspace  # immutable: safe to share between tests
+    # Immutable: safe to share between tests.  No parse cache on disk for these.
+    return load_root(CORPUS / repo, persist=False).workspace
 
 
 def _feature(repo: str, fid: str) -> tuple[Workspace, Feature]:

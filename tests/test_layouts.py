@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from fixtures_core import git, write_tree
 
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.report import status_json
 from sdd_tui.workspace.discover import find_root
 from sdd_tui.workspace.loader import load, load_root
+
+
+@pytest.fixture(autouse=True)
+def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Workspaces without .sdd/ keep the parse cache in the user's cache folder: not here."""
+    monkeypatch.setenv("SDD_TUI_CACHE_DIR", str(tmp_path_factory.mktemp("parse-cache")))
 
 
 def ws_of(root: Path) -> Workspace:
