@@ -77,6 +77,9 @@ class SddApp(LiveWorkspace, App[None]):
         self.feature_id = self._initial_feature(feature)
         self.results, self.result_problems = None, []
         self._theme_problems: list[str] = []
+        self._workbench_ready = False
+        # Before anything is mounted: choosing the theme later would restyle every widget.
+        self._register_themes()
 
     # -- set-up ------------------------------------------------------------------------
 
@@ -115,14 +118,15 @@ class SddApp(LiveWorkspace, App[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self._register_themes()
         ws = self.loaded.workspace
         board = self.query_one(BoardView)
         await board.set_columns(ws.columns, ws.column_titles)
         self._apply_size()
         self._activate_pane("board")
-        self.refresh_all(keep=False)
+        self.refresh_all(keep=False, results=False)
         board.select_first_todo()
+        self.call_after_refresh(self._results_after_first_paint)
+        self._workbench_ready = True
         if ws.problems:
             self.notify(
                 f"{len(ws.problems)} problem(s) while loading; first: {safe(str(ws.problems[0]))}",
@@ -194,24 +198,47 @@ class SddApp(LiveWorkspace, App[None]):
             pane.border_subtitle = f"{Path(path).name} {label}" if (label and path) else ""
 
     def _register_themes(self) -> None:
-        from sdd_tui.ui import preferences, themes
+        from sdd_tui.ui import theme_cache
 
-        self._theme_problems = themes.register_all(self)
-        self.theme = themes.choose_theme(self, preferences.load_preferences().theme)
+        cached = theme_cache.load()
+        if cached is None:
+            from sdd_tui.ui import themes  # validates with pydantic
+
+            found, problems = [], []
+            for source in (themes.bundled_themes, themes.user_themes):
+                ok, bad = source()
+                found += ok
+                problems += bad
+            self._theme_problems = [str(p) for p in problems]
+            if not problems:
+                theme_cache.save(found)
+        else:
+            found = cached
+        for theme in found:
+            self.register_theme(theme)
+        preferred = theme_cache.preferred_theme()
+        for name in (preferred, "sdd-dark", "textual-dark"):
+            if name and name in self.available_themes:
+                self.theme = name
+                break
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        from sdd_tui.ui.themes import theme_variable_defaults
+        from sdd_tui.ui.theme_vars import theme_variable_defaults
 
         try:
             theme = self.current_theme
         except Exception:  # asked for before the app has its themes
             theme = None
-        return theme_variable_defaults(theme)
+        key = theme.name if theme is not None else ""
+        cache = self.__dict__.setdefault("_variable_defaults", {})
+        if key not in cache:
+            cache[key] = theme_variable_defaults(theme)
+        return cache[key]
 
     def watch_theme(self, theme: str) -> None:
         from sdd_tui.ui import preferences
 
-        if self.is_mounted:
+        if self._workbench_ready:
             preferences.save_theme(theme)
             self.refresh_all(keep=True)
 
@@ -249,10 +276,16 @@ class SddApp(LiveWorkspace, App[None]):
             self.feature_id = self._initial_feature(None)
         self.refresh_all(keep=True, select=select)
 
-    def refresh_all(self, *, keep: bool, select: str | None = None) -> None:
+    def refresh_all(self, *, keep: bool, select: str | None = None, results: bool = True) -> None:
+        """Redraw every pane from the current snapshot.
+
+        ``results=False`` skips reading test results (the first paint does that right after
+        the board is on screen).
+        """
         ws = self.loaded.workspace
         feature = self.feature
-        self._load_results()
+        if results:
+            self._load_results()
         passing = None
         if self.results is not None and self.results.cases:
             t = self.results.totals()
@@ -268,9 +301,20 @@ class SddApp(LiveWorkspace, App[None]):
         self.query_one("#plan", DocPane).set_documents(
             plan_docs, self.read_document, pal, empty="No plan yet (run /plan).", keep=keep
         )
-        self.query_one(TestsPane).show(self.results, self.result_problems)
+        if results:
+            self.query_one(TestsPane).show(self.results, self.result_problems)
         self.sub_title = feature.id if feature else ""
         self._show_git_marks()
+
+    def _results_after_first_paint(self) -> None:
+        """Test results, their links to tasks and the stage, once the board is on screen."""
+        self._load_results()
+        self.query_one(TestsPane).show(self.results, self.result_problems)
+        feature = self.feature
+        if self.results is not None and self.results.cases and feature is not None:
+            t = self.results.totals()
+            self._stage = feature_stage(feature, tests_passing=not (t["failed"] or t["errors"]))
+            self._show_header()
 
     def _show_header(self) -> None:
         name = Path(self.loaded.workspace.root).name
