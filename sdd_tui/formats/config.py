@@ -49,6 +49,14 @@ class SddConfig(BaseModel):
     git: GitConfig = Field(default_factory=GitConfig)
     checks: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)
 
+    @field_validator("checks", mode="before")
+    @classmethod
+    def _checks(cls, v: Any) -> Any:
+        # YAML 1.1 reads a bare `off` as false: accept it as the severity "off".
+        if isinstance(v, dict):
+            return {k: ("off" if val is False else val) for k, val in v.items()}
+        return v
+
     @field_validator("columns", mode="before")
     @classmethod
     def _columns(cls, v: Any) -> Any:
