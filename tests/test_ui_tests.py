@@ -422,3 +422,21 @@ async def test_results_written_by_another_process_update_the_pane(
         failing_results(sample)
         await wait_for(pilot, lambda: "1 failed" in pane_text(app), what="reload", timeout=20)
         await wait_for(pilot, lambda: "⚑" in card_plain(app, "T005"), what="flag", timeout=5)
+
+
+async def test_quitting_during_a_run_stops_the_command(sample: Path) -> None:
+    from sdd_tui.ui.screens.tests_run import TestRunScreen
+
+    command = "echo started; sleep 1000"
+    set_command(sample, command)
+    preferences.trust_command(sample, command)
+    app = make_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TestRunScreen), what="log")
+        screen = app.screen
+        await wait_for(pilot, lambda: "started" in screen.log_text, what="output", timeout=30)
+        pid = pane(app).run_state.runner.pid
+        app.exit()
+    with pytest.raises(ProcessLookupError):
+        _signal_live_group(pid)
