@@ -421,3 +421,31 @@ def test_a_trace_restricted_to_some_links(ws) -> None:  # type: ignore[no-untype
         "test_fr_001_publish",
         "test_fr_001_again",
     ]
+
+
+def test_linking_into_one_feature_matches_the_full_trace(ws) -> None:  # type: ignore[no-untyped-def]
+    """The board links into the feature on screen only; scoping still uses every feature."""
+    from sdd_tui.operations.trace import IndexCache
+
+    cases = parse_junit((FIXTURES / "pytest.xml").read_bytes()) + [
+        case("test_fr_001_plan", "tests.test_planner"),
+        case("test_fr_002_misc", "tests.test_misc", "failed"),
+        case("test_req_1_2_login", "tests.auth.test_login"),
+        case("x", "tests.z", props=(("requirements", "002-meal-planner/FR-002"),)),
+    ]
+    full = build_trace(ws, cases)
+    cache = IndexCache()
+    for f in ws.features:
+        one = build_trace(ws, cases, only=f, indexes=cache)
+        assert one.partial
+        assert [(cl.case, cl.requirements, cl.tasks) for cl in one.links[f.id]] == [
+            (cl.case, cl.requirements, cl.tasks) for cl in full.links[f.id]
+        ]
+        assert one.task_status(f) == full.task_status(f)
+        assert [(r.requirement.id, r.status, r.tests) for r in one.rows(f)] == [
+            (r.requirement.id, r.status, r.tests) for r in full.rows(f)
+        ]
+    # an unchanged feature (the same object) is not indexed again
+    first = dict(cache.entries)
+    build_trace(ws, cases, only=ws.features[0], indexes=cache)
+    assert all(cache.entries[k][2] is first[k][2] for k in first)

@@ -231,6 +231,7 @@ class _FeatureIndex:
     task_refs: dict[str, list[str]]  # task key → canonical requirement refs into this feature
     files: dict[str, list[tuple[str, str]]]  # last module segment → [(module, task key)]
     slug: str
+    task_info: dict[str, tuple[list[str], str]]  # task key → (refs + story, shown link)
 
     @classmethod
     def build(cls, ws: Workspace, f: Feature) -> _FeatureIndex:
@@ -255,7 +256,14 @@ class _FeatureIndex:
                 mod = _module(path)
                 files.setdefault(mod.rsplit("/", 1)[-1], []).append((mod, t.key))
         slug = f.id.split("-", 1)[1] if re.match(r"^\d+-", f.id) else f.id
-        return cls(f, reqs, named, tasks, refs, files, _words(slug))
+        info = {
+            t.key: (
+                [*refs[t.key], canon(t.story)] if t.story else refs[t.key],
+                f"{f.id}/{t.id or t.key}",
+            )
+            for t in f.tasks
+        }
+        return cls(f, reqs, named, tasks, refs, files, _words(slug), info)
 
     def resolve_req(self, key: str) -> set[str]:
         if key in self.reqs:
@@ -439,6 +447,7 @@ class Trace:
 
     ws: Workspace
     cases: Sequence[TestCase]
+    partial: bool = False  # linked into one feature only (see build_trace's ``only``)
     links: dict[str, list[CaseLink]] = field(default_factory=dict)  # feature id → links
     case_links: list[list[str]] = field(default_factory=list)  # per case: shown link IDs
     _index: dict[str, _FeatureIndex] = field(default_factory=dict)
@@ -563,42 +572,67 @@ class _LinkIndex:
         return cls(direct, by_task, unnamed)
 
 
+@dataclass(slots=True)
+class IndexCache:
+    """Per-feature indexes kept between traces: a feature the loader kept (the same object,
+    nothing in it changed) is not indexed again."""
+
+    entries: dict[str, tuple[Feature, tuple[str, ...], _FeatureIndex]] = field(default_factory=dict)
+
+    def get(self, ws: Workspace, f: Feature, ids: tuple[str, ...]) -> _FeatureIndex:
+        hit = self.entries.get(f.id)
+        if hit is not None and hit[0] is f and hit[1] == ids:
+            return hit[2]
+        idx = _FeatureIndex.build(ws, f)
+        self.entries[f.id] = (f, ids, idx)
+        return idx
+
+
 def build_trace(
-    ws: Workspace, cases: Sequence[TestCase], facts: Sequence[CaseFacts] | None = None
+    ws: Workspace,
+    cases: Sequence[TestCase],
+    facts: Sequence[CaseFacts] | None = None,
+    *,
+    only: Feature | None = None,
+    indexes: IndexCache | None = None,
 ) -> Trace:
     """Link every case to the requirements and tasks of ``ws``'s features.
 
     ``facts`` (:func:`analyse_cases` of the same cases) may be passed in when the results
-    did not change but the workspace did: only the linking is done again.
+    did not change but the workspace did: only the linking is done again.  With ``only``,
+    links are made into that feature alone (the board's dots and its trace rows), still
+    scoped by every feature's tasks; ``case_links`` then lists only links into it.
     """
     if facts is None:
         facts = analyse_cases(cases, ws.root)
-    trace = Trace(ws, cases)
-    index = {f.id: _FeatureIndex.build(ws, f) for f in ws.features}
+    trace = Trace(ws, cases, partial=only is not None)
+    ids = tuple(f.id for f in ws.features)
+    cache = indexes if indexes is not None else IndexCache()
+    index = {f.id: cache.get(ws, f, ids) for f in ws.features}
+    if only is not None and only.id not in index:
+        index[only.id] = cache.get(ws, only, ids)
     trace._index = index
-    trace.links = {f.id: [] for f in ws.features}
-    by_id = {f.id: f for f in ws.features}
+    trace.links = {fid: [] for fid in index}
+    target = only.id if only is not None else None
     default_scope = [f.id for f in ws.features if not f.archived] or list(index)
     any_named = any(idx.named for idx in index.values())
     scopes: dict[frozenset[str], tuple[dict[str, set[str]], list[str]]] = {}
     memo: dict[tuple[str, str, str], tuple[str, frozenset[str], tuple[str, ...]]] = {}
-    task_info: dict[tuple[str, str], tuple[list[str], str]] = {}
-    for fid, idx in index.items():
-        for t in by_id[fid].tasks:
-            refs = list(idx.task_refs.get(t.key, []))
-            if t.story:
-                refs.append(canon(t.story))
-            task_info[(fid, t.key)] = (refs, f"{fid}/{t.id or t.key}")
     for order, (case, fact) in enumerate(zip(cases, facts, strict=True)):
         found = _Found(index, memo)
         for feat_ref, ref in fact.qualified:
             f = ws.feature(feat_ref)
+            if target is not None and (f is None or f.id != target):
+                continue  # only links into the one feature are wanted
             if f is None or not found.link(f.id, ref):
                 found.show(f"{feat_ref}/{ref.shown}")
         cached = scopes.get(fact.modules)
         if cached is None:
             cached = scopes[fact.modules] = _scope(index, fact.modules, default_scope)
         file_tasks, scope = cached
+        if target is not None:
+            scope = [target] if target in scope or not scope else []
+            file_tasks = {target: file_tasks[target]} if target in file_tasks else {}
         unresolved: list[str] = []
         for ref in fact.plain:
             hit = False
@@ -606,8 +640,9 @@ def build_trace(
                 hit = found.link(fid, ref) or hit
             if not hit:
                 unresolved.append(ref.shown)
-        for shown in unresolved:
-            found.show(shown)
+        if target is None:
+            for shown in unresolved:
+                found.show(shown)
         if any_named:
             words = f"_{_words(fact.text)}_"
             for fid in scope:
@@ -619,7 +654,7 @@ def build_trace(
         for fid, keys in file_tasks.items():
             own = found.reqs.get(fid, set())
             for key in sorted(keys):
-                task_refs, shown = task_info[(fid, key)]
+                task_refs, shown = index[fid].task_info[key]
                 if own and task_refs and not any(covers(r, k) for r in task_refs for k in own):
                     continue  # rule 3: named for other requirements than this task's
                 found.tasks.setdefault(fid, set()).add(key)

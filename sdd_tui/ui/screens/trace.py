@@ -134,6 +134,9 @@ class TraceScreen(ModalScreen[None]):
         table.clear(columns=True)
         for name in ("Requirement", "Status", "Tasks", "Tests", "Gaps", "Text"):
             table.add_column(name)
+        if self.feature is None and self.trace.partial:
+            full = self._full_trace()
+            self.trace = full if full is not None else self.trace
         if self.all_features or self.feature is None:
             rows = self.trace.tested_rows()
         else:
@@ -185,7 +188,19 @@ class TraceScreen(ModalScreen[None]):
         if self.feature is None:
             return
         self.all_features = not self.all_features
+        if self.all_features and self.trace.partial:  # linked into this feature only so far
+            full = self._full_trace()
+            if full is not None:
+                self.trace = full
         self._fill()
+
+    def _full_trace(self) -> Trace | None:
+        from sdd_tui.ui.widgets.tests_pane import TestsPane
+
+        for screen in self.app.screen_stack:
+            for pane in screen.query(TestsPane):
+                return pane.full_trace()
+        return None
 
     def action_toggle_gaps(self) -> None:
         self.gaps_only = not self.gaps_only

@@ -35,7 +35,7 @@ from sdd_tui.textsafe import safe
 from sdd_tui.workspace.results import ResultsCache, ResultSnapshot
 
 if TYPE_CHECKING:
-    from sdd_tui.operations.trace import CaseFacts, Trace
+    from sdd_tui.operations.trace import CaseFacts, IndexCache, Trace
     from sdd_tui.ui.screens.tests_run import RunState, TestRunScreen
     from sdd_tui.workspace.loader import Loaded
 
@@ -73,7 +73,9 @@ class TestsPane(Vertical):
         self.cache = ResultsCache()
         self.snapshot: ResultSnapshot | None = None
         self.trace: Trace | None = None
-        self._trace_for: tuple[Workspace, ResultSnapshot | None] | None = None
+        self._trace_for: tuple[Workspace, Feature | None, ResultSnapshot | None] | None = None
+        self._full: Trace | None = None
+        self._indexes: IndexCache | None = None  # per-feature indexes kept between links
         self._filled_for: tuple[ResultSnapshot | None] | None = None
         self._facts: tuple[ResultSnapshot | None, list[CaseFacts]] | None = None
         self._root: Path | None = None
@@ -113,7 +115,7 @@ class TestsPane(Vertical):
         else:
             self.snapshot = load_snapshot(loaded.root, self._globs, cache=self.cache)
         self._rates = pass_rates(read_history(loaded.root))
-        self._link(loaded.workspace)
+        self._link(loaded.workspace, feature)
         if self.snapshot is None:
             return None, []
         return self.snapshot.results, list(self.snapshot.problems)
@@ -136,18 +138,37 @@ class TestsPane(Vertical):
             self.snapshot = snap
         self.post_message(self.Changed())
 
-    def _link(self, ws: Workspace) -> None:
-        from sdd_tui.operations.trace import analyse_cases, build_trace
+    def _link(self, ws: Workspace, feature: Feature | None = None) -> None:
+        """Link the results into ``feature`` (the one on screen): the board's dots and its
+        trace need no more.  Scoping still looks at every feature's tasks, and features the
+        loader kept unchanged are not indexed again, so a board move in a 20,000-task
+        monorepo re-links one feature, not all of them."""
+        from sdd_tui.operations.trace import IndexCache, analyse_cases, build_trace
 
+        if self._indexes is None:
+            self._indexes = IndexCache()
         snap = self.snapshot
         cases = snap.results.cases if snap is not None else []
         done = self._trace_for
-        if done is not None and done[0] is ws and done[1] is snap:
+        if done is not None and done[0] is ws and done[1] is feature and done[2] is snap:
             return
         if self._facts is None or self._facts[0] is not snap:  # new results: read the names
             self._facts = (snap, analyse_cases(cases, ws.root))
-        self.trace = build_trace(ws, cases, self._facts[1])  # a board move: link again only
-        self._trace_for = (ws, snap)
+        self.trace = build_trace(ws, cases, self._facts[1], only=feature, indexes=self._indexes)
+        self._trace_for = (ws, feature, snap)
+        self._full = None
+
+    def full_trace(self) -> Trace | None:
+        """Links into every feature (the traceability view's "all", a test's links)."""
+        from sdd_tui.operations.trace import build_trace
+
+        if self.trace is None or not self.trace.partial:
+            return self.trace
+        if self._full is None and self._facts is not None and self._trace_for is not None:
+            ws, _feature, snap = self._trace_for
+            cases = snap.results.cases if snap is not None else []
+            self._full = build_trace(ws, cases, self._facts[1], indexes=self._indexes)
+        return self._full
 
     def task_status(self, feature: Feature | None) -> dict[str, str]:
         """Task key → passed | failed | skipped for the cards of ``feature``."""
@@ -296,7 +317,8 @@ class TestsPane(Vertical):
         if snap is None:
             return
         case = snap.results.cases[index]
-        links = self.trace.case_links[index] if self.trace is not None else []
+        full = self.full_trace()
+        links = full.case_links[index] if full is not None else []
         self.app.push_screen(FailureScreen(case, links))
 
     def _show_criterion(self, si: int, ci: int) -> None:
