@@ -139,6 +139,7 @@ class SddApp(LiveWorkspace, App[None]):
         self.start_live()
 
     def on_unmount(self) -> None:
+        self._workbench_ready = False
         self.stop_live()
         self.loaded.facts.save()
 
@@ -274,7 +275,9 @@ class SddApp(LiveWorkspace, App[None]):
         self.loaded = load_root(self.loaded.root, previous=self.loaded, persist=False)
         if self.feature_id is not None and self.loaded.workspace.feature(self.feature_id) is None:
             self.feature_id = self._initial_feature(None)
-        self.refresh_all(keep=True, select=select)
+        # The board first: re-linking test results waits until the keys stop coming.
+        self.refresh_all(keep=True, select=select, results=False)
+        self._schedule_results()
 
     def refresh_all(self, *, keep: bool, select: str | None = None, results: bool = True) -> None:
         """Redraw every pane from the current snapshot.
@@ -306,8 +309,16 @@ class SddApp(LiveWorkspace, App[None]):
         self.sub_title = feature.id if feature else ""
         self._show_git_marks()
 
+    def _schedule_results(self, delay: float = 0.3) -> None:
+        timer = getattr(self, "_results_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._results_timer = self.set_timer(delay, self._results_after_first_paint)
+
     def _results_after_first_paint(self) -> None:
         """Test results, their links to tasks and the stage, once the board is on screen."""
+        if not self._workbench_ready or not self.default_screen.query(TestsPane):
+            return  # the app is closing
         self._load_results()
         self.query_one(TestsPane).show(self.results, self.result_problems)
         feature = self.feature
