@@ -12,6 +12,8 @@ import pytest
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 # Never read or write the real user's preferences, themes or trusted commands.
 os.environ["SDD_TUI_CONFIG_DIR"] = tempfile.mkdtemp(prefix="sdd-tui-test-config-")
+# ... nor the user's cache folder (parse caches of workspaces without .sdd/, theme cache).
+os.environ["SDD_TUI_CACHE_DIR"] = tempfile.mkdtemp(prefix="sdd-tui-test-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_workspace"
