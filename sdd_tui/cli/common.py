@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any, NoReturn
 
@@ -54,7 +55,13 @@ def safe_stdio() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def print_json(data: Any) -> None:
     """JSON on stdout; ASCII escapes where stdout is not UTF-8, so it always parses."""
     text = json.dumps(data, indent=2, ensure_ascii=not _utf8(sys.stdout))
+    # json leaves DEL, C1 controls (0x9b is a CSI) and BIDI overrides raw: escape them too,
+    # so workspace text never reaches a terminal as a control sequence (same JSON value).
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
     sys.stdout.write(text + "\n")

@@ -147,11 +147,24 @@ def name_refs(text: str) -> list[NameRef]:
 # --------------------------------------------------------------------------- test files
 
 
+_MAX_WORD = 512  # longer "words" are no paths; _PATH_TOKEN is quadratic in a word's length
+
+
+def _path_tokens(line: str) -> list[str]:
+    """``_PATH_TOKEN.findall(line)``, word by word (no match spans whitespace): linear in
+    the line, so a 10 MB single-line task cannot stall the UI."""
+    out: list[str] = []
+    for word in line.split():
+        if len(word) <= _MAX_WORD:
+            out += _PATH_TOKEN.findall(word)
+    return out
+
+
 def task_test_files(task: Task) -> list[str]:
     """Test files a task names (``tests/contract/test_publish.py``, ``src/x.test.ts``)."""
     out: list[str] = []
     for line in (task.text, *task.body):
-        for token in _PATH_TOKEN.findall(line):
+        for token in _path_tokens(line):
             path = token.strip("`'\"()[]{}<>,;:").removeprefix("./")
             name = path.rsplit("/", 1)[-1]
             stem, dot, ext = name.rpartition(".")

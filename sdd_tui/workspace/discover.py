@@ -295,14 +295,17 @@ def active_feature(root: Path, ids: list[str]) -> str | None:
 
 def current_branch(root: Path) -> str | None:
     """The checked-out branch read from ``.git/HEAD`` (no git process, no gitpython)."""
+    from sdd_tui.workspace.fsread import read_file
+
     git = root / ".git"
     try:
+        # read_file: a FIFO or a device named like a git file is never opened (no hang).
         if git.is_file():  # worktree or submodule: "gitdir: <path>"
-            text = git.read_text(encoding="utf-8").strip()
+            text = read_file(root, git, limit=4096).data.decode("utf-8").strip()
             if not text.startswith("gitdir:"):
                 return None
             git = (root / text[7:].strip()).resolve()
-        head = (git / "HEAD").read_text(encoding="utf-8").strip()
+        head = read_file(root, git / "HEAD", limit=4096).data.decode("utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return None
     if head.startswith("ref: refs/heads/"):

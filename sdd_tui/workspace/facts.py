@@ -171,7 +171,12 @@ class FactsCache:
         if self.store is None:
             return
         try:
-            with open(self.store, "rb") as fh:
+            # Never block on a FIFO or read a device planted at the cache's path.
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(self.store, flags)
+            with os.fdopen(fd, "rb") as fh:
+                if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    return
                 blob = fh.read(256 * 1024 * 1024)
         except OSError:
             return
@@ -292,7 +297,7 @@ def _user_key() -> bytes:
 def default_store(root: Path) -> Path:
     """``.sdd/cache/`` when the workspace has a real ``.sdd/``, else the user's cache folder."""
     sdd = root / ".sdd"
-    if sdd.is_dir() and not sdd.is_symlink():
+    if sdd.is_dir() and not sdd.is_symlink() and not (sdd / "cache").is_symlink():
         return sdd / "cache" / CACHE_NAME
     from platformdirs import user_cache_dir
 

@@ -45,14 +45,55 @@ class GitInfo:
         return "M"
 
 
+_SAFE_GIT_ENV = {
+    "GIT_CONFIG_COUNT": "2",
+    "GIT_CONFIG_KEY_0": "core.fsmonitor",
+    "GIT_CONFIG_VALUE_0": "false",
+    "GIT_CONFIG_KEY_1": "core.untrackedCache",
+    "GIT_CONFIG_VALUE_1": "false",
+}
+
+
+def _git_files_regular(root: Path) -> bool:
+    """False when the nearest ``.git`` holds a FIFO or a device where git keeps a file
+    (gitpython would block reading it, for ever, in a worker thread)."""
+    import stat
+
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if not os.path.lexists(dot_git):
+            continue
+        names = (
+            (dot_git,)
+            if not dot_git.is_dir()
+            else tuple(dot_git / n for n in ("HEAD", "config", "index", "commondir", "packed-refs"))
+        )
+        for path in names:
+            try:
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    return False
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return False
+        return True
+    return True
+
+
 def open_repo(root: Path) -> Any | None:
     """The gitpython Repo holding ``root``, or None (no repo, no git, no gitpython)."""
+    if not _git_files_regular(root):
+        return None
     try:
         import git
     except Exception:
         return None
     try:
-        return git.Repo(root, search_parent_directories=True)
+        repo = git.Repo(root, search_parent_directories=True)
+        # A repository's own config can name programs git runs on a read (core.fsmonitor on
+        # status): switch them off at command-line precedence for every git call made here.
+        repo.git.update_environment(**_SAFE_GIT_ENV)
+        return repo
     except Exception:
         return None
 
@@ -125,8 +166,11 @@ def diff(root: Path, path: str) -> str:
         full = _prefix(repo, root) + path
         tracked = bool(repo.git.ls_files("--", full))
         if tracked and _has_head(repo):
-            return repo.git.diff("HEAD", "--", full)
-        text = (root / path).read_text(encoding="utf-8", errors="replace")
+            # no external diff drivers or textconv filters named by the repository
+            return repo.git.diff("--no-ext-diff", "--no-textconv", "HEAD", "--", full)
+        from sdd_tui.workspace.fsread import read_file  # never a FIFO/device, size-capped
+
+        text = read_file(root.resolve(), root / path).data.decode("utf-8", errors="replace")
         lines = text.splitlines()
         body = "\n".join("+" + line for line in lines)
         return f"--- /dev/null\n+++ b/{full}\n@@ -0,0 +1,{len(lines)} @@\n{body}"
