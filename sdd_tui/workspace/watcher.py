@@ -2,10 +2,11 @@
 
 watchfiles (Rust ``notify``) watches the SDD folders recursively, ``.git/refs`` and
 ``.git/HEAD``, and the root's own files (progress.md, test-status.json, junit.xml, …).
-Every second without events the set of watch targets is recomputed, so a folder that
-appears (a new ``specs/``), or one deleted and re-created under the watcher, is picked up:
-the watcher never goes stale.  Batches are debounced by a few milliseconds, not the
-library's 1.6 s default.
+After every batch, and every second without events, the set of watch targets (with their
+inodes) is recomputed, so a folder that appears (a new ``specs/``), one deleted and
+re-created under the watcher, or a watched file replaced by a rename (git's ``.git/HEAD`` on
+every checkout) is picked up: the watcher never goes stale.  Batches are debounced by a few
+milliseconds, not the library's 1.6 s default.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ WATCHED_DIRS = (
 )
 ROOT_FILES = ("progress.md", "test-status.json", "junit.xml")
 _IGNORED_NAME = re.compile(
-    r"(\.sw[a-p]x?|~|\.tmp|\.sdd-tmp|\.orig|\.bak|___jb_\w+___|\.DS_Store)$|^\.#|^4913$"
+    r"(\.sw[a-px]|~|\.tmp|\.sdd-tmp|\.orig|\.bak|___jb_\w+___|\.DS_Store)$|^\.#|^4913$"
 )
 _IGNORED_PARTS = {
     "__pycache__",
@@ -84,6 +85,18 @@ def relevant(root: Path, path: str) -> str | None:
     return rel.as_posix()
 
 
+def _signature(targets: tuple[Path, ...]) -> tuple[tuple[Path, int], ...]:
+    """The targets with their inodes: a file replaced by a rename (git's ``HEAD``, an
+    editor's save of progress.md) is a new inode the running watch no longer follows."""
+    out = []
+    for t in targets:
+        try:
+            out.append((t, os.stat(t).st_ino))
+        except OSError:
+            out.append((t, -1))
+    return tuple(out)
+
+
 def _top_level(root: Path) -> frozenset[str]:
     try:
         with os.scandir(root) as it:
@@ -104,8 +117,10 @@ async def watch_workspace(
     from watchfiles import awatch
 
     root = root.resolve()
+    resync = False
     while not stop.is_set():
         targets = watch_targets(root)
+        signature = _signature(targets)
         top = _top_level(root)
         if not targets:
             # Nothing to watch yet: wait for the root to grow an SDD folder.
@@ -127,14 +142,21 @@ async def watch_workspace(
                 ignore_permission_denied=True,
             ):
                 rels = {r for _, p in changes if (r := relevant(root, p)) is not None}
-                if watch_targets(root) != targets or _top_level(root) != top:
+                if resync:
+                    # The first batch (or timeout) of a restarted watch: it is listening now,
+                    # so reload once more for anything written while it was being set up.
+                    resync = False
+                    rels.add(".")
+                if _signature(watch_targets(root)) != signature or _top_level(root) != top:
                     restart = True
                     rels.add(".")
                 if rels:
                     yield rels
                 if restart:
+                    resync = True
                     break
         except (FileNotFoundError, RuntimeError, OSError):
             # A watched folder vanished under the watcher: start again on what exists now.
             if not stop.is_set():
+                resync = True
                 yield {"."}

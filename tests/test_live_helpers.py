@@ -1,0 +1,201 @@
+"""Helpers for the live-workspace tests (watcher, conflicts, git, stress); holds no tests.
+
+The app under test runs its real watcher.  ``Probe`` wraps the app's live hooks on the
+instance (``files_changed``, ``apply_snapshot``, ``snapshot_changed``, ``git_changed``) to
+record what the watcher reported, what the board showed after every refresh and any error
+raised while applying a change (workers run with ``exit_on_error=False``, so such an error
+would otherwise only show as a timeout).  ``watcher_ready`` pokes a file until the watcher
+reports it, so a test never writes before the watcher listens.  ``Probe.wait`` polls with
+``pilot.pause()`` and a timeout — never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ui_helpers import FEATURE, TASKS_MD
+
+SIZE = (160, 48)
+COLUMNS = ("todo", "in_progress", "review", "done")
+
+
+@dataclass
+class Probe:
+    """What the live machinery of one app did, recorded as it happened."""
+
+    app: Any
+    batches: list[set[str]] = field(default_factory=list)
+    applied: list[int] = field(default_factory=list)  # generations given to apply_snapshot
+    refreshes: list[dict[str, list[str]]] = field(default_factory=list)  # board after each
+    git_updates: int = 0
+    errors: list[BaseException] = field(default_factory=list)
+
+    @classmethod
+    def attach(cls, app: Any) -> Probe:
+        probe = cls(app)
+        files_changed = app.files_changed
+        apply_snapshot = app.apply_snapshot
+        snapshot_changed = app.snapshot_changed
+        git_changed = app.git_changed
+
+        def on_files(paths: set[str]) -> None:
+            probe.batches.append(set(paths))
+            files_changed(paths)
+
+        def on_apply(loaded: Any, generation: int, git_changed: bool) -> None:
+            probe.applied.append(generation)
+            try:
+                apply_snapshot(loaded, generation, git_changed)
+            except BaseException as exc:
+                probe.errors.append(exc)
+                raise
+
+        def on_changed() -> None:
+            snapshot_changed()
+            probe.refreshes.append(board_keys(app))
+
+        def on_git() -> None:
+            try:
+                git_changed()
+            except BaseException as exc:
+                probe.errors.append(exc)
+                raise
+            probe.git_updates += 1
+
+        app.files_changed = on_files
+        app.apply_snapshot = on_apply
+        app.snapshot_changed = on_changed
+        app.git_changed = on_git
+        return probe
+
+    async def wait(
+        self,
+        pilot: Any,
+        condition: Callable[[], bool],
+        *,
+        timeout: float = 10.0,
+        what: str = "condition",
+    ) -> None:
+        """Let the app run until ``condition()`` holds; fail after ``timeout`` seconds, or at
+        once with the original exception when applying a change on disk raised one."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.errors:
+                raise AssertionError(f"applying a change raised: {self.errors[0]!r}") from (
+                    self.errors[0]
+                )
+            if condition():
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            # a widget stuck on a failed mount would hold pause() for 30 s
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(pilot.pause(), timeout=min(remaining, 2.0) + 0.05)
+            await asyncio.sleep(0.005)
+
+    def seen(self, rel: str, since: int = 0) -> bool:
+        """The watcher reported ``rel`` (root-relative, posix) in a batch from ``since`` on."""
+        return any(rel in b for b in self.batches[since:])
+
+    def settled(self) -> bool:
+        """The newest batch has been reloaded and handed to the UI."""
+        gen = self.app._generation
+        return gen > 0 and gen in self.applied
+
+
+def board_keys(app: Any) -> dict[str, list[str]]:
+    """Task keys per column, as the board's card lists hold them now."""
+    from sdd_tui.ui.widgets.board import CardList
+
+    return {c.column: list(c.keys) for c in app.query(CardList)}
+
+
+def card_count(app: Any) -> int:
+    return sum(len(keys) for keys in board_keys(app).values())
+
+
+def feature_ids(app: Any) -> set[str]:
+    return {f.id for f in app.all_features().features}
+
+
+async def watcher_ready(pilot: Any, probe: Probe, poke: Path, *, timeout: float = 10.0) -> None:
+    """Touch ``poke`` until the watcher reports it: from then on no change is missed."""
+    rel = poke.relative_to(probe.app.loaded.root).as_posix()
+    since = len(probe.batches)
+    n = 0
+
+    def reported() -> bool:
+        nonlocal n
+        if probe.seen(rel, since):
+            return True
+        n += 1
+        if n % 5 == 1:
+            os.utime(poke)
+        return False
+
+    await probe.wait(pilot, reported, timeout=timeout, what=f"the watcher to report {rel}")
+    await probe.wait(pilot, probe.settled, timeout=timeout, what="the probe batch to be applied")
+
+
+def tasks_path(root: Path) -> Path:
+    return root / TASKS_MD
+
+
+def task_lines(n0: int, count: int, text: str = "Added from outside") -> str:
+    return "".join(f"- [ ] T{n:03d} {text} {n}\n" for n in range(n0, n0 + count))
+
+
+def insert_after(data: str, anchor: str, extra: str) -> str:
+    """``data`` with ``extra`` inserted after the line holding ``anchor``."""
+    i = data.index(anchor)
+    j = data.index("\n", i) + 1
+    return data[:j] + extra + data[j:]
+
+
+# --------------------------------------------------------------------------- git
+
+
+def git(cwd: Path, *args: str, date: int | None = None) -> str:
+    """Run git in ``cwd`` (no user/system config); ``date``: commit at this epoch second."""
+    env = git_env()
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{date} +0000"
+    out = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env
+    )
+    return out.stdout
+
+
+def git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    return env
+
+
+def commit_all(root: Path, message: str, *, date: int | None = None) -> str:
+    """``git add -A && git commit``; returns the new commit's sha."""
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message, date=date)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def init_repo(root: Path, *, commit: bool = True, branch: str = "main") -> None:
+    """``git init`` in ``root`` with a local identity; commits everything when asked."""
+    git(root, "init", "-q", "-b", branch)
+    git(root, "config", "user.name", "Test Author")
+    git(root, "config", "user.email", "author@example.com")
+    git(root, "config", "commit.gpgsign", "false")
+    if commit:
+        commit_all(root, "init")
+
+
+__all__ = ["COLUMNS", "FEATURE", "SIZE", "TASKS_MD"]
