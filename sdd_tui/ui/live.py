@@ -51,6 +51,8 @@ def wait_until_stable(
     files = [root / p for p in paths if p != "." and not p.startswith(".git/")]
     deadline = time.monotonic() + STABLE_MAX_WAIT
     last: dict[Path, tuple[int, int, int] | None] = {f: _stat(f) for f in files}
+    if _quiet_already(last) and not any(map(_looks_cut, files)):
+        return  # last written STABLE_DELAY ago or more: no need to watch it for that long
     changed_at = time.monotonic()
     stable = 0
     while files and time.monotonic() < deadline:
@@ -74,6 +76,14 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _quiet_already(stats: dict[Path, tuple[int, int, int] | None]) -> bool:
+    """Every file's mtime is at least ``STABLE_DELAY`` old (and not in the future)."""
+    now = time.time_ns()
+    return all(
+        st is None or STABLE_DELAY * 1e9 <= now - st[1] <= 3600 * 1e9 for st in stats.values()
+    )
 
 
 def _looks_cut(path: Path) -> bool:
