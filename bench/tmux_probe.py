@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shlex
 import subprocess
@@ -12,6 +13,22 @@ from pathlib import Path
 
 POLL = 0.005
 SOCKET = f"sddbench-{os.getpid()}"  # a private tmux server: never touches the user's
+
+
+_server_up = False
+
+
+def _ensure_server() -> None:
+    """Keep one idle session so the private server does not exit between measurements
+    (a new session racing a server that is shutting down fails with "server exited")."""
+    global _server_up
+    if _server_up:
+        return
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", "keepalive", "sleep 86400"], check=True
+    )
+    atexit.register(lambda: tmux("kill-server"))
+    _server_up = True
 
 
 def tmux(*args: str) -> str:
@@ -28,6 +45,7 @@ class Session:
         env = "TEXTUAL_ANIMATIONS=none SDD_TUI_CONFIG_DIR=" + shlex.quote(
             os.environ.get("SDD_TUI_CONFIG_DIR", "/tmp/sdd-bench-config")
         )
+        _ensure_server()
         self.started = time.perf_counter()
         subprocess.run(
             [
@@ -42,7 +60,7 @@ class Session:
                 str(size[0]),
                 "-y",
                 str(size[1]),
-                f"cd {shlex.quote(str(cwd))} && env {env} {command}",
+                f"cd {shlex.quote(str(cwd))} && exec env {env} {command}",
             ],
             check=True,
         )
