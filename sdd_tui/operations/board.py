@@ -29,7 +29,13 @@ from sdd_tui.operations.boxes import OperationError, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.loader import BOARD_PATH, Loaded
-from sdd_tui.workspace.writer import WriteRefused, atomic_write, workspace_lock, write_target
+from sdd_tui.workspace.writer import (
+    Conflict,
+    WriteRefused,
+    atomic_write,
+    workspace_lock,
+    write_target,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,32 +280,56 @@ def _update_board(root: Path, key: str, changes: dict[str, Any]) -> bool:
 
 
 def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> bool:
-    """Apply entry changes to the current board.json in one write (caller holds the lock)."""
+    """Apply entry changes to the current board.json in one write (caller holds the lock).
+
+    Another program may be rewriting board.json at this moment: a read that does not parse
+    is retried until the same bytes are read twice (only then is the file corrupt, backed up
+    and replaced), and a write refused because the file changed is recomputed on the new
+    content.
+    """
     path = root / BOARD_PATH
-    try:
-        read = read_optional(root, path)
-    except ReadProblem as exc:
-        raise OperationError(f"{BOARD_PATH}: {exc}; not written") from None
-    raw = None if read is None else read.data
-    corrupt = False
-    try:
-        data = empty_board() if raw is None else parse_board(raw)
-    except BoardStateError:
-        corrupt = True
-        data = empty_board()
-    new = data
-    for key, changes in entries.items():
-        new = update_entry(new, key, **changes)
-    if not corrupt and new == data and (raw is not None or not new.get("tasks")):
-        return False
-    if corrupt:
-        _backup_corrupt(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        atomic_write(root, path, dump_board(new), expected=raw)
-    except WriteRefused as exc:
-        raise OperationError(str(exc)) from None
-    return True
+    for _ in range(BOARD_ATTEMPTS):
+        raw, data, corrupt = _read_board(root, path)
+        new = data
+        for key, changes in entries.items():
+            new = update_entry(new, key, **changes)
+        if not corrupt and new == data and (raw is not None or not new.get("tasks")):
+            return False
+        if corrupt:
+            _backup_corrupt(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            atomic_write(root, path, dump_board(new), expected=raw)
+        except WriteRefused as exc:
+            raise OperationError(str(exc)) from None
+        except Conflict:
+            continue  # changed under us: merge our entries into the new content
+        return True
+    raise OperationError(f"{BOARD_PATH} keeps changing; not written")
+
+
+BOARD_ATTEMPTS = 5
+
+
+def _read_board(root: Path, path: Path) -> tuple[bytes | None, dict[str, Any], bool]:
+    """(raw bytes, parsed board, corrupt?) — a half-written file is read again, not reset."""
+    last: bytes | None = None
+    for attempt in range(BOARD_ATTEMPTS):
+        try:
+            read = read_optional(root, path)
+        except ReadProblem as exc:
+            raise OperationError(f"{BOARD_PATH}: {exc}; not written") from None
+        raw = None if read is None else read.data
+        if raw is None:
+            return None, empty_board(), False
+        try:
+            return raw, parse_board(raw), False
+        except BoardStateError:
+            if attempt and raw == last:
+                return raw, empty_board(), True  # the same bad bytes twice: really corrupt
+            last = raw
+            time.sleep(0.02)
+    return last, empty_board(), True
 
 
 def _backup_corrupt(path: Path) -> Path:
