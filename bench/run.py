@@ -106,7 +106,7 @@ def move_and_external(ws: Path, moves: int, writes: int) -> tuple[list[float], l
                 time.sleep(0.0005)
             time.sleep(0.15)
         for i in range(writes):
-            title = f"External card {i:03d} zq"
+            title = f"Ext{i:03d}q"
             head, _, rest = tasks.read_text(encoding="utf-8").partition("\n")
             t0 = time.perf_counter()
             # At the top of the file, so the card is first in its column (on screen).

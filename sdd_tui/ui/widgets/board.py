@@ -119,6 +119,7 @@ class BoardView(Horizontal):
             return
         self._columns = columns
         self._titles = titles
+        self.__dict__.pop("_rendered", None)
         await self.remove_children()
         await self.mount_all([BoardColumn(c, titles.get(c, c)) for c in columns])
 
@@ -138,6 +139,17 @@ class BoardView(Horizontal):
                 tasks = [t for t in tasks if _matches(t, needle)]
             self._tasks_by_column[column] = tasks
             cards = self.query_one(f"#cards-{column}", CardList)
+            signature = (
+                tuple(tasks),
+                colors,
+                done_keys,
+                tuple(self.test_status.get(t.key) for t in tasks),
+                needle,
+            )
+            rendered = self.__dict__.setdefault("_rendered", {})
+            if rendered.get(column) == signature:
+                continue  # unchanged column: keep its cards, scroll and highlight
+            rendered[column] = signature
             cards.keys = [t.key for t in tasks]
             options: list[Option | None] = []
             for t in tasks:

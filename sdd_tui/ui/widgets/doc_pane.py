@@ -41,6 +41,7 @@ class DocPane(Vertical):
         self.doc: ParsedDoc | None = None
         self._reader: Reader | None = None
         self._palette = Palette()
+        self._rendered_palette: Palette | None = None
         self._highlights: set[int] = set()
         # Tabs.clear() removes the old tabs later (it is awaitable), so every new set of
         # tabs gets ids of its own: re-using "spec-doc-0" at once raises DuplicateIds.
@@ -98,7 +99,10 @@ class DocPane(Vertical):
             self.doc = None
             self.view.set_message(f"Cannot show {path}: {result.message}")
             return
+        if keep_scroll and result is self.doc and self._palette == self._rendered_palette:
+            return  # same bytes, same colours: the view already shows it (a board move)
         self.doc = result
+        self._rendered_palette = self._palette
         self.view.set_lines(
             render_lines(result.src.lines, result.md, self._palette), keep_scroll=keep_scroll
         )
