@@ -77,6 +77,9 @@ def load_root(
     ``previous``: the last snapshot of the same root, whose caches and features are reused.
     ``persist``: save the parse cache to disk afterwards (the UI saves it on exit instead).
     """
+    # Symlinks in the root's own path (macOS /tmp, a linked home or checkout) must not make
+    # every file look like a link out of the workspace.
+    root = root.resolve()
     if previous is not None:
         cache = previous.cache
         facts = previous.facts
