@@ -31,6 +31,7 @@ from sdd_tui.formats.junit import TestCase, TestResults
 from sdd_tui.model.items import Task
 from sdd_tui.model.spec import Requirement
 from sdd_tui.model.workspace import Feature, Problem, Workspace
+from sdd_tui.operations.trace import covers  # one rule for "a Kiro 1 covers 1.2"
 from sdd_tui.workspace.documents import ParsedDoc
 
 if TYPE_CHECKING:
@@ -183,11 +184,6 @@ def canon(ref: str) -> str:
     if _DOTTED.match(r):
         return ".".join(str(int(p)) for p in r.split("."))
     return " ".join(r.casefold().split())
-
-
-def covers(ref: str, req: str) -> bool:
-    """Canonical ``ref`` names canonical requirement ``req`` (Kiro ``1`` covers ``1.2``)."""
-    return ref == req or (_DOTTED.match(ref) is not None and req.startswith(ref + "."))
 
 
 def split_ref(ref: str) -> tuple[str | None, str]:
