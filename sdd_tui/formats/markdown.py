@@ -20,9 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it (~50 ms to import) only once a file is actually parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # A list item line whose one-line content can only be a paragraph: it starts with a task
 # box, a letter, ``**x``, ``_x`` or a single backtick, and holds no ``|`` (no table row).
@@ -80,6 +82,8 @@ def _parser(references: bool) -> MarkdownIt:
     # the block parse (it scans ahead from every paragraph).  It is only needed when the text
     # holds a "]:": as a paragraph, a definition would swallow a following `2. [ ] task` (an
     # ordered list not starting at 1 cannot interrupt a paragraph) or become a setext heading.
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark").enable("table")
     if not references:
         md.disable("reference")
