@@ -156,12 +156,13 @@ def tasks_from_rows(
     first, done = columns.first, columns.done
     kiro = layout == "kiro"
     in_progress = columns.in_progress
+    new = tuple.__new__  # Task(...) goes through a Python-level __new__: twice the cost
     out: list[Task] = []
     append = out.append
     for r in rows:
-        mark = r[4]
-        section = r[13]
-        entry = board_tasks.get(prefix + r[0]) if board_tasks else None
+        (key, tid, title, text, mark, path, line, end, parent, story, par, opt, reqs, section,
+         body, subtasks) = r  # fmt: skip
+        entry = board_tasks.get(prefix + key) if board_tasks else None
         rank = None
         if entry is None and not in_progress_sections:
             if mark == "x" or mark == "X":
@@ -177,6 +178,8 @@ def tasks_from_rows(
                 rank = entry.get("rank")
                 if not isinstance(rank, int | float) or isinstance(rank, bool):
                     rank = None
+                else:
+                    rank = float(rank)
             column = column_for(
                 mark,
                 layout,
@@ -186,29 +189,9 @@ def tasks_from_rows(
                     section and section.strip().lower() in in_progress_sections
                 ),
             )
-        append(
-            Task(
-                feature,
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                mark,
-                column,
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-                r[11],
-                r[12],
-                section,
-                r[14],
-                r[15],
-                None if rank is None else float(rank),
-            )
-        )
+        fields = (feature, key, tid, title, text, mark, column, path, line, end, parent, story,
+                  par, opt, reqs, section, body, subtasks, rank)  # fmt: skip
+        append(new(Task, fields))
     return out
 
 

@@ -47,7 +47,13 @@ from sdd_tui.formats.tasks import TaskRow, task_rows
 from sdd_tui.formats.text import DecodeProblem, SourceText
 from sdd_tui.model.items import BoxItem
 from sdd_tui.model.workspace import Problem
-from sdd_tui.workspace.fsread import MAX_BYTES, ReadProblem, read_file, resolve_target
+from sdd_tui.workspace.fsread import (
+    MAX_BYTES,
+    ReadProblem,
+    lstat_inside,
+    read_file,
+    resolve_target,
+)
 
 FORMAT = 2
 RACY_NS = 3_000_000_000
@@ -121,14 +127,17 @@ class FactsCache:
             self._load_store()
         key = (relpath, kind)
         path = root / relpath
-        try:
-            real, outside = resolve_target(root, path)
-            st = os.stat(real)
-        except ReadProblem as exc:
-            self._entries.pop(key, None)
-            return Problem(relpath, str(exc))
-        except OSError as exc:
-            return Problem(relpath, exc.strerror or str(exc))
+        st = lstat_inside(root, relpath)
+        outside = False
+        if st is None:  # a symlink somewhere below the root (or an error): resolve it
+            try:
+                real, outside = resolve_target(root, path)
+                st = os.stat(real)
+            except ReadProblem as exc:
+                self._entries.pop(key, None)
+                return Problem(relpath, str(exc))
+            except OSError as exc:
+                return Problem(relpath, exc.strerror or str(exc))
         if stat_mod.S_ISDIR(st.st_mode):
             return Problem(relpath, "is a directory, expected a file")
         if not stat_mod.S_ISREG(st.st_mode):

@@ -51,6 +51,28 @@ def resolve_target(root: Path, path: Path) -> tuple[Path, bool]:
     return real, not within(root, real)
 
 
+def lstat_inside(root: Path, relpath: str) -> os.stat_result | None:
+    """``lstat`` of ``root/relpath`` when no component below ``root`` is a symlink, else None.
+
+    A cheap test for the common case: such a path is its own real path below the root, so it
+    is inside the workspace and ``lstat`` is its ``stat``.  ``None`` (a link, an odd path, an
+    error) means: resolve it with ``resolve_target``, which also gives the right error.
+    """
+    path = os.fspath(root)
+    st = None
+    for part in relpath.split("/"):
+        if part in ("", ".", ".."):
+            return None
+        path = f"{path}/{part}"
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            return None
+    return st
+
+
 def read_file(root: Path, path: Path, *, limit: int = MAX_BYTES) -> FileRead:
     """Bytes of a regular file; FIFOs, devices and directories are refused unopened."""
     real, outside = resolve_target(root, path)

@@ -8,6 +8,9 @@ feature and the UI can tell what changed by identity.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +80,34 @@ def load_root(
     ``previous``: the last snapshot of the same root, whose caches and features are reused.
     ``persist``: save the parse cache to disk afterwards (the UI saves it on exit instead).
     """
+    with _gc_paused():
+        return _load_root(root, cache=cache, previous=previous, persist=persist)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a load allocates its ~10 objects per task.
+
+    A load makes no reference cycles worth collecting, yet each collection it triggers walks
+    every object allocated so far: with a 20,000-task workspace that was a third of a warm
+    load.  (Nested or concurrent loads only ever re-enable what they found enabled.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_root(
+    root: Path,
+    *,
+    cache: DocumentCache | None,
+    previous: Loaded | None,
+    persist: bool,
+) -> Loaded:
     # Symlinks in the root's own path (macOS /tmp, a linked home or checkout) must not make
     # every file look like a link out of the workspace.
     root = root.resolve()
