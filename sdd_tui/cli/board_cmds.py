@@ -21,7 +21,7 @@ def status(argv: list[str]) -> int:
     p.add_argument("path", nargs="?", help="workspace folder (default: current, searched upwards)")
     p.add_argument("--json", action="store_true", help="print JSON for agents and CI")
     args = p.parse_args(argv)
-    ws = load_workspace(args.path).workspace
+    ws = load_workspace(args.path, one_shot=True).workspace
     if args.json:
         print_json(status_json(ws))
     else:
@@ -36,7 +36,7 @@ def tasks(argv: list[str]) -> int:
     p.add_argument("--feature", help="only this feature (id)")
     p.add_argument("--json", action="store_true", help="print JSON for agents and CI")
     args = p.parse_args(argv)
-    ws = load_workspace(args.path).workspace
+    ws = load_workspace(args.path, one_shot=True).workspace
     features = list(ws.features)
     if args.feature is not None:
         f = ws.feature(args.feature)
@@ -60,7 +60,7 @@ def move(argv: list[str]) -> int:
     feature_ref, sep, task_ref = args.ref.partition("/")
     if not sep or not feature_ref or not task_ref:
         raise CliError(f"expected FEATURE/TASK, got '{args.ref}'")
-    loaded = load_workspace(args.path)
+    loaded = load_workspace(args.path, one_shot=True)
     from sdd_tui.operations.board import move as move_op
     from sdd_tui.operations.boxes import OperationError
     from sdd_tui.operations.history import HistoryNotRecorded, apply_and_record

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import re
 import sys
@@ -34,9 +35,16 @@ def parser(prog: str, description: str) -> Parser:
     return p
 
 
-def load_workspace(path: str | None):
+def load_workspace(path: str | None, *, one_shot: bool = False):
+    """Load the workspace for a command; ``one_shot``: the process exits after this command.
+
+    A one-shot command makes no garbage worth a cyclic collection, so the collector is
+    switched off for good: a collection walks every object of the snapshot (~10 per task).
+    """
     from sdd_tui.workspace.loader import WorkspaceError, load
 
+    if one_shot:
+        gc.disable()
     try:
         return load(path)
     except WorkspaceError as exc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Kiro's optional marker is a ``*`` (or ``\*``) right after the box and then a space;
 # ``- [ ] *emphasis* text`` is not optional.
@@ -39,8 +39,9 @@ _SPEC_REF = re.compile(r"Spec\s*§\s*((?:FR|NFR|SC)-[A-Z]{0,3}\d+[a-zA-Z]?)")
 _TAG_GROUP = re.compile(r"\[([^\[\]]+)\]\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class TaskText:
+class TaskText(NamedTuple):
+    """What a task line says (a NamedTuple: one per task, built on every parse)."""
+
     id: str | None
     title: str
     optional: bool
@@ -52,7 +53,7 @@ class TaskText:
 def parse_task_text(text: str, body: tuple[str, ...] = ()) -> TaskText:
     rest = text
     optional = False
-    m = _OPTIONAL.match(rest)
+    m = _OPTIONAL.match(rest) if rest[:1] in ("*", "\\") else None
     if m:
         optional = True
         rest = rest[m.end() :]
@@ -79,7 +80,7 @@ def parse_task_text(text: str, body: tuple[str, ...] = ()) -> TaskText:
         elif label.startswith("[US"):
             story = label[1:-1]
         rest = rest[m.end() :].lstrip()
-    if story is None:
+    if story is None and "[US" in rest:
         sm = _STORY.search(rest)
         if sm:
             story = sm.group(1)
@@ -91,8 +92,15 @@ def requirement_refs(text: str, body: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Requirement IDs a task names: metadata bullets, ``Spec §FR-001`` and inline IDs."""
     refs: list[str] = []
     for line in (text, *body):
+        # Fast path: every pattern needs a "-" (FR-001, Spec §SC-002) except the metadata
+        # forms, which need a "_" or "**"; with neither of those the inline IDs are all.
+        meta = "_" in line or "**" in line
+        if not meta and "§" not in line:
+            if "-" in line:
+                refs += _REQ_ID.findall(line)
+            continue
         found: list[tuple[int, str]] = []  # (position, ref): keep the order of the line
-        for m in _REQ_META_ANY.finditer(line):
+        for m in _REQ_META_ANY.finditer(line) if meta else ():
             chunk = m.group("a") or m.group("b") or ""
             found.extend((m.start(), t) for t in _REF_TOKEN.findall(chunk))
         for m in _SPEC_REF.finditer(line):
@@ -101,7 +109,9 @@ def requirement_refs(text: str, body: tuple[str, ...] = ()) -> tuple[str, ...]:
             found.append((m.start(1), m.group(1)))
         found.sort(key=lambda pr: pr[0])
         refs.extend(r for _, r in found)
-    return tuple(dict.fromkeys(refs))
+    if not refs:
+        return ()
+    return tuple(dict.fromkeys(refs)) if len(refs) > 1 else (refs[0],)
 
 
 def _clean_title(rest: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sdd_tui.formats.boxes import BoxTuple
 from sdd_tui.formats.task_grammar import TaskText, checklist_tags, parse_task_text, slug
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem, Task
 from sdd_tui.model.workspace import Problem
@@ -78,60 +79,79 @@ def task_rows(
     taken: dict[str, int] | None = None,
 ) -> tuple[list[TaskRow], list[Problem]]:
     """Keys, parents and sub-tasks of one file's tasks (independent of the board)."""
+    tuples = [
+        (b.path, b.line, b.end_line, b.box_offset, b.mark, b.depth, b.parent_index, b.text,
+         b.section, b.body)
+        for b in boxes
+    ]  # fmt: skip
+    return task_rows_of(tuples, texts, taken=taken)
+
+
+def task_rows_of(
+    boxes: Sequence[BoxTuple],
+    texts: Sequence[TaskText] | None = None,
+    *,
+    taken: dict[str, int] | None = None,
+) -> tuple[list[TaskRow], list[Problem]]:
+    """``task_rows`` on ``boxes.box_tuples``."""
     problems: list[Problem] = []
     taken = {} if taken is None else taken
     first_line: dict[str, int] = {}
     keys: list[str] = []
-    parsed = list(texts) if texts is not None else [parse_task_text(b.text, b.body) for b in boxes]
+    parsed = list(texts) if texts is not None else [parse_task_text(b[7], b[9]) for b in boxes]
     for box, tt in zip(boxes, parsed, strict=True):
         base = tt.id or slug(tt.title)
         count = taken.get(base, 0) + 1
         taken[base] = count
-        key = base if count == 1 else f"{base}#{count}"
         if count == 1:
-            first_line[base] = box.line + 1
-        elif tt.id:
-            where = f"line {first_line[base]}" if base in first_line else "another file"
-            problems.append(
-                Problem(
-                    box.path,
-                    f"duplicate task ID {tt.id} (first at {where}); this one is {key}",
-                    box.line + 1,
+            key = base
+            first_line[base] = box[1] + 1
+        else:
+            key = f"{base}#{count}"
+            if tt.id:
+                where = f"line {first_line[base]}" if base in first_line else "another file"
+                problems.append(
+                    Problem(
+                        box[0],
+                        f"duplicate task ID {tt.id} (first at {where}); this one is {key}",
+                        box[1] + 1,
+                    )
                 )
-            )
         keys.append(key)
     last_with_id: dict[str, str] = {}
     parents: list[str | None] = []
     children: dict[str, list[str]] = {}
     for box, tt, key in zip(boxes, parsed, keys, strict=True):
-        parent = keys[box.parent_index] if box.parent_index is not None else None
-        if parent is None and tt.id and "." in tt.id.strip("."):
-            parent = last_with_id.get(tt.id.rsplit(".", 1)[0])
-        if tt.id:
-            last_with_id[tt.id] = key
+        tid = tt.id
+        parent = keys[box[6]] if box[6] is not None else None
+        if parent is None and tid and "." in tid.strip("."):
+            parent = last_with_id.get(tid.rsplit(".", 1)[0])
+        if tid:
+            last_with_id[tid] = key
         if parent is not None:
             children.setdefault(parent, []).append(key)
         parents.append(parent)
     rows: list[TaskRow] = []
     for box, tt, key, parent in zip(boxes, parsed, keys, parents, strict=True):
+        path, line, end_line, _offset, mark, _depth, _parent_index, text, section, body = box
         rows.append(
             (
                 key,
                 tt.id,
                 tt.title,
-                box.text,
-                box.mark,
-                box.path,
-                box.line + 1,
-                box.end_line,
+                text,
+                mark,
+                path,
+                line + 1,
+                end_line,
                 parent,
                 tt.story,
                 tt.parallel,
                 tt.optional,
                 tt.requirements,
-                box.section,
-                box.body,
-                tuple(children.get(key, ())),
+                section,
+                body,
+                tuple(children[key]) if key in children else (),
             )
         )
     return rows, problems
@@ -220,28 +240,42 @@ def build_checklist(
     taken: dict[str, int] | None = None,
     texts: Sequence[TaskText] | None = None,
 ) -> list[ChecklistItem]:
+    tuples = [
+        (b.path, b.line, b.end_line, b.box_offset, b.mark, b.depth, b.parent_index, b.text,
+         b.section, b.body)
+        for b in boxes
+    ]  # fmt: skip
+    return checklist_from_rows(feature, checklist_rows(tuples, texts), taken=taken)
+
+
+# A checklist item as its file defines it, before the feature gives it a key:
+# (base key, id, text, mark, path, 1-based line, section, tags, refs).
+CheckRow = tuple[Any, ...]
+
+
+def checklist_rows(
+    boxes: Sequence[BoxTuple], texts: Sequence[TaskText] | None = None
+) -> list[CheckRow]:
+    out: list[CheckRow] = []
+    for i, box in enumerate(boxes):
+        tt = texts[i] if texts is not None else parse_task_text(box[7])
+        tags, refs = checklist_tags(tt.title)
+        path = box[0]
+        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        base = f"{stem}:{tt.id or slug(tt.title)}"
+        out.append((base, tt.id, tt.title, box[4], path, box[1] + 1, box[8], tags, refs))
+    return out
+
+
+def checklist_from_rows(
+    feature: str, rows: Sequence[CheckRow], *, taken: dict[str, int] | None = None
+) -> list[ChecklistItem]:
+    """Checklist items of one file; ``taken`` carries keys already used in the feature."""
     taken = {} if taken is None else taken
     out: list[ChecklistItem] = []
-    for i, box in enumerate(boxes):
-        tt = texts[i] if texts is not None else parse_task_text(box.text)
-        tags, refs = checklist_tags(tt.title)
-        stem = box.path.rsplit("/", 1)[-1].removesuffix(".md")
-        base = f"{stem}:{tt.id or slug(tt.title)}"
+    for base, tid, text, mark, path, line, section, tags, refs in rows:
         count = taken.get(base, 0) + 1
         taken[base] = count
         key = base if count == 1 else f"{base}#{count}"
-        out.append(
-            ChecklistItem(
-                feature=feature,
-                key=key,
-                id=tt.id,
-                text=tt.title,
-                mark=box.mark,
-                path=box.path,
-                line=box.line + 1,
-                section=box.section,
-                tags=tags,
-                refs=refs,
-            )
-        )
+        out.append(ChecklistItem(feature, key, tid, text, mark, path, line, section, tags, refs))
     return out

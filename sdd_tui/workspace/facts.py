@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from sdd_tui import __version__
-from sdd_tui.formats.boxes import find_boxes
+from sdd_tui.formats.boxes import box_tuples
 from sdd_tui.formats.markdown import MdStructure, parse_structure
 from sdd_tui.formats.requirements import (
     clarifications,
@@ -42,10 +42,9 @@ from sdd_tui.formats.requirements import (
     openspec_requirements,
     speckit_requirements,
 )
-from sdd_tui.formats.task_grammar import TaskText, parse_task_text
-from sdd_tui.formats.tasks import TaskRow, task_rows
+from sdd_tui.formats.task_grammar import parse_task_text
+from sdd_tui.formats.tasks import CheckRow, TaskRow, checklist_rows, task_rows_of
 from sdd_tui.formats.text import DecodeProblem, SourceText
-from sdd_tui.model.items import BoxItem
 from sdd_tui.model.workspace import Problem
 from sdd_tui.workspace.fsread import (
     MAX_BYTES,
@@ -55,7 +54,7 @@ from sdd_tui.workspace.fsread import (
     resolve_target,
 )
 
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 3_000_000_000
 CACHE_NAME = "parse-cache.bin"
 _MAGIC = b"SDDTUI-PARSE-CACHE\n"
@@ -71,9 +70,10 @@ Signature = tuple[int, int, int, int]
 
 @dataclass(frozen=True, slots=True)
 class DocFacts:
+    """Plain tuples only, so that the on-disk cache restores them without rebuilding."""
+
     path: str
-    boxes: tuple[BoxItem, ...] = ()
-    texts: tuple[TaskText, ...] = ()
+    checks: tuple[CheckRow, ...] = ()  # check boxes of a non-tasks file (checklist rows)
     rows: tuple[TaskRow, ...] = ()
     row_problems: tuple[tuple[str, int], ...] = ()  # message, 1-based line
     requirements: tuple[tuple[str, str, str, int], ...] = ()  # id, kind, text, line
@@ -93,11 +93,11 @@ class _Entry:
 def facts_from(
     relpath: str, src: SourceText, md: MdStructure, kind: str | None, *, outside: bool = False
 ) -> DocFacts:
-    boxes = tuple(find_boxes(src, md, relpath))
-    texts = tuple(parse_task_text(b.text, b.body) for b in boxes)
+    boxes = box_tuples(src, md, relpath)
     heads = tuple((h.line + 1, h.level, h.text) for h in md.headings)
     if kind == TASKS:
-        rows, problems = task_rows(boxes, texts)
+        texts = [parse_task_text(b[7], b[9]) for b in boxes]
+        rows, problems = task_rows_of(boxes, texts)
         return DocFacts(
             relpath,
             rows=tuple(rows),
@@ -105,12 +105,13 @@ def facts_from(
             headings=heads,
             outside=outside,
         )
+    checks = tuple(checklist_rows(boxes))
     reqs: tuple[tuple[str, str, str, int], ...] = ()
     if kind is not None:
         found = READERS[kind]("", relpath, src, md)
         reqs = tuple((r.id, r.kind, r.text, r.line) for r in found)
     clar = tuple((c.text, c.line) for c in clarifications("", relpath, src, md))
-    return DocFacts(relpath, boxes, texts, (), (), reqs, clar, heads, outside)
+    return DocFacts(relpath, checks, (), (), reqs, clar, heads, outside)
 
 
 class FactsCache:
@@ -198,7 +199,7 @@ class FactsCache:
             if data[0] != FORMAT or data[1] != __version__:
                 return
             self._entries = {
-                (rel, kind): _Entry(sig, checked, digest, DocFacts(rel, *_restore(fields)))
+                (rel, kind): _Entry(sig, checked, digest, DocFacts(rel, *fields))
                 for rel, kind, sig, checked, digest, fields in data[2]
             }
         except (ValueError, TypeError, EOFError, IndexError, KeyError):
@@ -234,22 +235,7 @@ class FactsCache:
 
 def _fields(f: DocFacts) -> tuple[Any, ...]:
     return (
-        tuple(
-            (
-                b.path,
-                b.line,
-                b.end_line,
-                b.box_offset,
-                b.mark,
-                b.depth,
-                b.parent_index,
-                b.text,
-                b.section,
-                b.body,
-            )
-            for b in f.boxes
-        ),
-        tuple((t.id, t.title, t.optional, t.parallel, t.story, t.requirements) for t in f.texts),
+        f.checks,
         f.rows,
         f.row_problems,
         f.requirements,
@@ -257,11 +243,6 @@ def _fields(f: DocFacts) -> tuple[Any, ...]:
         f.headings,
         f.outside,
     )
-
-
-def _restore(fields: tuple[Any, ...]) -> tuple[Any, ...]:
-    boxes, texts, *rest = fields
-    return (tuple(BoxItem(*b) for b in boxes), tuple(TaskText(*t) for t in texts), *rest)
 
 
 def _mac(payload: bytes) -> bytes:

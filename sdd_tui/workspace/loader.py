@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdd_tui.formats.board_state import load_board
-from sdd_tui.formats.tasks import Columns, build_checklist, tasks_from_rows
+from sdd_tui.formats.tasks import Columns, checklist_from_rows, tasks_from_rows
 from sdd_tui.model.spec import Clarification, Heading, Requirement
 from sdd_tui.model.workspace import Feature, Problem, Workspace
 from sdd_tui.workspace.discover import FeatureSource, active_feature, discover, find_root
@@ -257,11 +257,11 @@ def _feature(
     checklist = []
     taken: dict[str, int] = {}
     if spec_doc is not None and src.layout in ("speckit", "zencoder"):
-        checklist += build_checklist(src.id, spec_doc.boxes, taken=taken, texts=spec_doc.texts)
+        checklist += checklist_from_rows(src.id, spec_doc.checks, taken=taken)
     for f in checklist_fs:
         doc = usable(f)
         if doc is not None:
-            checklist += build_checklist(src.id, doc.boxes, taken=taken, texts=doc.texts)
+            checklist += checklist_from_rows(src.id, doc.checks, taken=taken)
     requirements: list[Requirement] = []
     clar: list[Clarification] = []
     for f in req_fs:
