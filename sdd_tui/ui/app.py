@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -13,7 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.geometry import Size
-from textual.widgets import Footer, Input, Tab, Tabs
+from textual.widgets import Input, Tab, Tabs
 
 from sdd_tui.model.workspace import Feature, Problem
 from sdd_tui.operations import board as board_ops
@@ -27,6 +28,7 @@ from sdd_tui.ui.screens.help import HelpScreen, binding_rows
 from sdd_tui.ui.widgets.board import BoardAction, BoardView
 from sdd_tui.ui.widgets.doc_pane import DocPane
 from sdd_tui.ui.widgets.header import WorkbenchHeader
+from sdd_tui.ui.widgets.key_bar import KeyBar
 from sdd_tui.ui.widgets.tests_pane import TestsPane
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.loader import Loaded, load_root
@@ -41,8 +43,8 @@ class Pane(Vertical):
 
     ALLOW_MAXIMIZE = True
 
-    def __init__(self, name: str, number: int) -> None:
-        super().__init__(id=f"pane-{name}", classes="pane")
+    def __init__(self, name: str, number: int, *, active: bool = False) -> None:
+        super().__init__(id=f"pane-{name}", classes="pane -active" if active else "pane")
         self.pane_name = name
         self.border_title = f"{number} {PANE_TITLES[name]}"
 
@@ -78,6 +80,8 @@ class SddApp(LiveWorkspace, App[None]):
         self.results, self.result_problems = None, []
         self._theme_problems: list[str] = []
         self._workbench_ready = False
+        self._panes_ready = False  # the spec, plan and tests panes mount after the first paint
+        self._pending: list[Callable[[], object]] = []  # keys that wait for those panes
         # Before anything is mounted: choosing the theme later would restyle every widget.
         self._register_themes()
 
@@ -100,32 +104,43 @@ class SddApp(LiveWorkspace, App[None]):
         return ws.features[0].id if ws.features else None
 
     def compose(self) -> ComposeResult:
+        # The first frame holds the header, the board and the pane frames; the rest mounts
+        # right after it (``_mount_panes``): every widget costs time before that frame.
+        ws = self.loaded.workspace
         yield WorkbenchHeader(id="header")
-        yield Tabs(
+        with Container(id="panes"):
+            with Pane("board", 1, active=True):
+                yield BoardView(ws.columns, ws.column_titles, id="board")
+            yield Pane("spec", 2)
+            yield Pane("tests", 4)
+            yield Pane("plan", 3)
+        yield KeyBar(id="keys")
+
+    async def _mount_panes(self) -> None:
+        screen = self.default_screen  # a screen pushed meanwhile must not receive them
+        await screen.query_one("#pane-board", Pane).mount(
+            Input(placeholder="filter cards…", id="filter")
+        )
+        await screen.query_one("#pane-spec", Pane).mount(DocPane("spec", id="spec"))
+        await screen.query_one("#pane-tests", Pane).mount(TestsPane(id="tests"))
+        await screen.query_one("#pane-plan", Pane).mount(DocPane("plan", id="plan"))
+        tabs = Tabs(
             *[Tab(f"{i} {PANE_TITLES[p]}", id=f"tab-{p}") for i, p in enumerate(PANES, 1)],
             id="pane-tabs",
         )
-        with Container(id="panes"):
-            with Pane("board", 1):
-                yield BoardView(id="board")
-                yield Input(placeholder="filter cards…", id="filter")
-            with Pane("spec", 2):
-                yield DocPane("spec", id="spec")
-            with Pane("tests", 4):
-                yield TestsPane(id="tests")
-            with Pane("plan", 3):
-                yield DocPane("plan", id="plan")
-        yield Footer()
+        await screen.mount(tabs, before="#panes")
+        self._panes_ready = True
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        """The first paint shows the header and the board; the documents, test results,
+        watcher and git follow right after it (``_after_first_paint``)."""
         ws = self.loaded.workspace
         board = self.query_one(BoardView)
-        await board.set_columns(ws.columns, ws.column_titles)
         self._apply_size()
         self._activate_pane("board")
-        self.refresh_all(keep=False, results=False)
+        self.refresh_all(keep=False, results=False, documents=False)
         board.select_first_todo()
-        self.call_after_refresh(self._results_after_first_paint)
+        self.call_after_refresh(self._after_first_paint)
         self._workbench_ready = True
         if ws.problems:
             self.notify(
@@ -136,7 +151,26 @@ class SddApp(LiveWorkspace, App[None]):
             )
         for message in self._theme_problems:
             self.notify(message, severity="warning", timeout=8, markup=False)
+
+    async def _after_first_paint(self) -> None:
+        if not self._workbench_ready:
+            return  # closed before its first frame
+        await self._mount_panes()
+        panes = self.default_screen.query(Pane)
+        active = next((p.pane_name for p in panes if p.has_class("-active")), "board")
+        self._activate_pane(active)
+        self._show_documents(keep=False)
+        self._show_git_marks()
         self.start_live()
+        self.call_after_refresh(self._results_after_first_paint)
+
+    def _when_ready(self, fn: Callable[[], object]) -> bool:
+        """False if the panes are mounted; else ``fn`` runs once they are and hold the test
+        results (a key typed during the first frame is not lost)."""
+        if self._panes_ready:
+            return False
+        self._pending.append(fn)
+        return True
 
     def on_unmount(self) -> None:
         self._workbench_ready = False
@@ -153,6 +187,8 @@ class SddApp(LiveWorkspace, App[None]):
         self._refresh_detail()
 
     def results_may_have_changed(self) -> None:
+        if not self._panes_ready:
+            return
         self._load_results()
         self.query_one(TestsPane).show(self.results, self.result_problems)
 
@@ -173,7 +209,7 @@ class SddApp(LiveWorkspace, App[None]):
     def focused_document(self) -> str | None:
         """The root-relative path of the document in the focused (or active) pane."""
         focused = self.focused
-        for name in ("spec", "plan"):
+        for name in ("spec", "plan") if self._panes_ready else ():
             pane = self.query_one(f"#{name}", DocPane)
             if focused is not None and focused in pane.query("*"):
                 return pane.current
@@ -189,6 +225,8 @@ class SddApp(LiveWorkspace, App[None]):
             pane = self.query_one(f"#pane-{name}", Pane)
             path: str | None = None
             if name in ("spec", "plan"):
+                if not self._panes_ready:
+                    continue
                 path = self.query_one(f"#{name}", DocPane).current
             elif name == "board" and feature is not None:
                 path = feature.documents.get("tasks")
@@ -237,9 +275,9 @@ class SddApp(LiveWorkspace, App[None]):
         return cache[key]
 
     def watch_theme(self, theme: str) -> None:
-        from sdd_tui.ui import preferences
+        if self._workbench_ready:  # not the theme chosen at start: no pydantic before paint
+            from sdd_tui.ui import preferences
 
-        if self._workbench_ready:
             preferences.save_theme(theme)
             self.refresh_all(keep=True)
 
@@ -279,14 +317,23 @@ class SddApp(LiveWorkspace, App[None]):
         self.refresh_all(keep=True, select=select, results=False)
         self._schedule_results()
 
-    def refresh_all(self, *, keep: bool, select: str | None = None, results: bool = True) -> None:
+    def refresh_all(
+        self,
+        *,
+        keep: bool,
+        select: str | None = None,
+        results: bool = True,
+        documents: bool = True,
+    ) -> None:
         """Redraw every pane from the current snapshot.
 
-        ``results=False`` skips reading test results (the first paint does that right after
-        the board is on screen).
+        ``results=False`` skips reading test results and ``documents=False`` the spec and
+        plan panes (the first paint shows the board alone; they follow right after it).
         """
         ws = self.loaded.workspace
         feature = self.feature
+        results = results and self._panes_ready
+        documents = documents and self._panes_ready
         if results:
             self._load_results()
         passing = None
@@ -296,18 +343,23 @@ class SddApp(LiveWorkspace, App[None]):
         self._stage = feature_stage(feature, tests_passing=passing) if feature else None
         self._show_header()
         self.query_one(BoardView).show(ws, feature, select=select)
+        if documents:
+            self._show_documents(keep=keep)
+        if results:
+            self.query_one(TestsPane).show(self.results, self.result_problems)
+        self.sub_title = feature.id if feature else ""
+        if documents:
+            self._show_git_marks()
+
+    def _show_documents(self, *, keep: bool) -> None:
         pal = self.palette()
-        spec_docs, plan_docs = _pane_documents(feature)
+        spec_docs, plan_docs = _pane_documents(self.feature)
         self.query_one("#spec", DocPane).set_documents(
             spec_docs, self.read_document, pal, empty="No spec for this feature yet.", keep=keep
         )
         self.query_one("#plan", DocPane).set_documents(
             plan_docs, self.read_document, pal, empty="No plan yet (run /plan).", keep=keep
         )
-        if results:
-            self.query_one(TestsPane).show(self.results, self.result_problems)
-        self.sub_title = feature.id if feature else ""
-        self._show_git_marks()
 
     def _schedule_results(self, delay: float = 0.3) -> None:
         timer = getattr(self, "_results_timer", None)
@@ -317,7 +369,9 @@ class SddApp(LiveWorkspace, App[None]):
 
     def _results_after_first_paint(self) -> None:
         """Test results, their links to tasks and the stage, once the board is on screen."""
-        if not self._workbench_ready or not self.default_screen.query(TestsPane):
+        if not (self._workbench_ready and self._panes_ready) or not self.default_screen.query(
+            TestsPane
+        ):
             return  # the app is closing
         self._load_results()
         self.query_one(TestsPane).show(self.results, self.result_problems)
@@ -326,6 +380,9 @@ class SddApp(LiveWorkspace, App[None]):
             t = self.results.totals()
             self._stage = feature_stage(feature, tests_passing=not (t["failed"] or t["errors"]))
             self._show_header()
+        pending, self._pending = self._pending, []
+        for fn in pending:  # keys typed before the panes were there
+            fn()
 
     def _show_header(self) -> None:
         name = Path(self.loaded.workspace.root).name
@@ -348,11 +405,14 @@ class SddApp(LiveWorkspace, App[None]):
         self.refresh_all(keep=True)
 
     def action_run_tests(self) -> None:
-        self.query_one(TestsPane).request_run()
+        if not self._when_ready(self.action_run_tests):
+            self.query_one(TestsPane).request_run()
 
     def action_trace(self) -> None:
         from sdd_tui.ui.screens.trace import TraceScreen
 
+        if self._when_ready(self.action_trace):
+            return
         pane = self.query_one(TestsPane)
         if pane.trace is None:
             self._load_results()
@@ -380,9 +440,12 @@ class SddApp(LiveWorkspace, App[None]):
         self.screen.set_class(narrow, "-narrow")
 
     def _activate_pane(self, name: str) -> None:
+        screen = self.default_screen
         for p in PANES:
-            self.query_one(f"#pane-{p}").set_class(p == name, "-active")
-        tabs = self.query_one("#pane-tabs", Tabs)
+            screen.query_one(f"#pane-{p}").set_class(p == name, "-active")
+        if not self._panes_ready:
+            return
+        tabs = screen.query_one("#pane-tabs", Tabs)
         if tabs.active != f"tab-{name}":
             tabs.active = f"tab-{name}"
 
@@ -398,6 +461,8 @@ class SddApp(LiveWorkspace, App[None]):
             self.screen.minimize()
         if name == "board":
             self.query_one(BoardView).focus_board()
+        elif self._when_ready(lambda: self.action_pane(name)):
+            return
         elif name == "tests":
             self.screen.set_focus(self.query_one("#tests-cases"))
         else:
@@ -523,6 +588,8 @@ class SddApp(LiveWorkspace, App[None]):
     # -- filter ------------------------------------------------------------------------
 
     def action_filter(self) -> None:
+        if self._when_ready(self.action_filter):
+            return
         self._activate_pane("board")
         box = self.query_one("#filter", Input)
         box.add_class("-shown")
@@ -542,6 +609,8 @@ class SddApp(LiveWorkspace, App[None]):
         self.query_one(BoardView).focus_board()
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        if not self._panes_ready:
+            return
         box = self.query_one("#filter", Input)
         if event.key == "escape" and box.has_focus:
             event.stop()
@@ -593,7 +662,8 @@ class SddApp(LiveWorkspace, App[None]):
         self.feature_id = feature_id
         board = self.query_one(BoardView)
         board.filter_text = ""
-        self.query_one("#filter", Input).value = ""
+        if self._panes_ready:
+            self.query_one("#filter", Input).value = ""
         self.refresh_all(keep=False)
         board.select_first_todo()
 
@@ -604,11 +674,15 @@ class SddApp(LiveWorkspace, App[None]):
     def action_review(self) -> None:
         from sdd_tui.ui.screens.review import open_review
 
+        if self._when_ready(self.action_review):
+            return
         open_review(self)
 
     def action_requirements(self) -> None:
         from sdd_tui.ui.screens.requirements import open_requirements
 
+        if self._when_ready(self.action_requirements):
+            return
         open_requirements(self)
 
     def get_system_commands(self, screen):  # type: ignore[no-untyped-def]

@@ -192,7 +192,6 @@ async def test_agent_and_user_edit_tasks_md_at_once(
     sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import textual.screen
-    from textual.widgets import Footer
 
     from sdd_tui.ui.widgets.board import BoardView
 
@@ -226,10 +225,6 @@ async def test_agent_and_user_edit_tasks_md_at_once(
     attempts = 0
     started = time.monotonic()
     async with app.run_test(size=STRESS_SIZE) as pilot:
-        # The footer rebuilds its ~26 key widgets on every focus change and, through Textual's
-        # data_bind, keeps a watcher for each one forever (Textualize/textual#6666): 200 moves
-        # would make every later focus change slower.  It is not what this test is about.
-        await app.query_one(Footer).remove()
         await watcher_ready(pilot, probe, path)
         thread = threading.Thread(target=agent.run, name="agent", daemon=True)
         thread.start()

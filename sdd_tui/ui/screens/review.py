@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from sdd_tui.formats.clarifications import AnsweredQuestion, answered_questions
@@ -42,6 +42,7 @@ from sdd_tui.operations.review import checklist_files, toggle_item
 from sdd_tui.textsafe import safe
 from sdd_tui.ui.cards import progress_bar
 from sdd_tui.ui.widgets.doc_pane import DocPane
+from sdd_tui.ui.widgets.key_bar import KeyBar
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.loader import load_root
 
@@ -141,7 +142,7 @@ class ReviewScreen(Screen[None]):
                 yield ReviewList(id="review-items")
             with Vertical(id="review-right"):
                 yield DocPane("review", id="review-doc")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         left = self.query_one("#review-left")

@@ -101,16 +101,26 @@ class BoardView(Horizontal):
             super().__init__()
             self.action = action
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: tuple[str, ...] = (),
+        titles: dict[str, str] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
-        self._columns: tuple[str, ...] = ()
-        self._titles: dict[str, str] = {}
+        self._columns: tuple[str, ...] = columns
+        self._titles: dict[str, str] = dict(titles or {})
         self._feature: Feature | None = None
         self._current = 0
         self._selected_key: str | None = None
         self.filter_text = ""
         self._tasks_by_column: dict[str, list[Task]] = {}
         self.test_status: dict[str, str] = {}  # task key → passed | failed | skipped
+
+    def compose(self) -> ComposeResult:
+        for c in self._columns:  # composed with the board: no second mount before the paint
+            yield BoardColumn(c, self._titles.get(c, c))
 
     # -- content -----------------------------------------------------------------------
 

@@ -1,0 +1,113 @@
+"""The key bar: one line of key hints at the bottom, drawn as one widget.
+
+Textual's ``Footer`` builds a widget (with data-bound watchers) per key and rebuilds them on
+every focus change; that costs ~0.1 s before the first paint and, through the watchers it
+never drops (Textualize/textual#6666), makes every later focus change slower.  The key bar
+draws the same hints — the focused widget's bindings, then the app's, one per action, the
+command palette on the right — as a single line of text, refreshed when the bindings change.
+A click on a hint presses its key.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.widget import Widget
+
+
+class KeyBar(Widget, can_focus=False):
+    """Key hints for the focused widget and the app, like ``Footer`` but one widget."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .key-bar--disabled {
+            text-style: dim;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._hits: list[tuple[int, int, str]] = []  # (first cell, end cell, key)
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: object) -> None:
+        self.refresh()
+
+    def hints(self) -> list[tuple[Binding, bool, str]]:
+        """(binding, enabled, key display) shown, one per action, in binding order."""
+        seen: set[str] = set()
+        shown: list[tuple[Binding, bool, str]] = []
+        palette = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
+        for key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items():
+            if not binding.show or binding.action in seen or key == palette:
+                continue
+            seen.add(binding.action)
+            shown.append((binding, enabled, self.app.get_key_display(binding)))
+        return shown
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        desc_style = self.get_component_rich_style("key-bar--description")
+        dim = Style(dim=True)
+        text = Text(no_wrap=True, overflow="crop")
+        hits: list[tuple[int, int, str]] = []
+        for binding, enabled, display in self.hints():
+            start = text.cell_len
+            extra = Style() if enabled else dim
+            text.append(f" {display} ", key_style + extra)
+            text.append(f"{binding.description} ", desc_style + extra)
+            hits.append((start, text.cell_len, binding.key.split(",")[0]))
+        palette = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
+        found = self.screen.active_bindings.get(palette) if palette else None
+        width = self.size.width
+        if found is not None:
+            _node, binding, _enabled, _tip = found
+            label = Text.assemble(
+                ("▏", dim),
+                (f" {self.app.get_key_display(binding)} ", key_style),
+                (f"{binding.description} ", desc_style),
+            )
+            if width and text.cell_len + label.cell_len <= width:
+                text.append(" " * (width - text.cell_len - label.cell_len))
+                start = text.cell_len
+                text.append_text(label)
+                hits.append((start, text.cell_len, binding.key.split(",")[0]))
+        self._hits = hits
+        return text
+
+    def key_at(self, x: int) -> str | None:
+        for start, end, key in self._hits:
+            if start <= x < end:
+                return key
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        key = self.key_at(event.x)
+        if key is not None:
+            event.stop()
+            self.app.simulate_key(key)
