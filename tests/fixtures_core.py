@@ -168,6 +168,43 @@ def item_run(draw: st.DrawFn) -> list[str]:
 
 
 @st.composite
+def unit_run(draw: st.DrawFn) -> list[str]:
+    """Same-shape items, some followed by one-line sub-items: what the skeleton collapses
+    as units; the sub-items' indent, marker and spacing stray around the rule's limits."""
+    indent = draw(st.sampled_from(["", "", "  ", "   ", "    "]))
+    marker = draw(st.sampled_from(["-", "-", "*", "+", "1.", "2.", "10.", "1)"]))
+    spacing = draw(st.sampled_from([" ", " ", "  ", "    ", "     "]))
+    column = len(indent) + len(marker) + len(spacing)
+    lines = []
+    for _ in range(draw(st.integers(2, 10))):
+        body = draw(
+            st.one_of(
+                st.builds(lambda m, i, t: f"[{m}] {i}{t}", _MARKS, _IDS, _TEXT),
+                st.sampled_from(["Plain item", "**Bold** item", "_it_ item", "`c` x"]),
+            )
+        )
+        lines.append(f"{indent}{marker}{spacing}{body}")
+        sub_indent = " " * max(0, column + draw(st.sampled_from([0, 0, 0, 1, 2, 3, -1, 4, -2])))
+        sub_marker = draw(st.sampled_from(["-", "-", "*", "+", "1.", "2.", "1)"]))
+        sub_spacing = draw(st.sampled_from([" ", " ", "  ", "    ", "     "]))
+        for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2, 3]))):
+            if draw(st.integers(0, 9)) == 0:  # now and then a sub-item of another shape
+                sub_indent = " " * max(0, column + draw(st.integers(-2, 5)))
+                sub_marker = draw(st.sampled_from(["-", "*", "1."]))
+            sub = draw(
+                st.one_of(
+                    st.sampled_from(
+                        ["detail: keep it", "_Requirements: 1.1_", "Note: `x`", "**Validates**"]
+                    ),
+                    st.builds(lambda m, t: f"[{m}] {t}", _MARKS, _TEXT),
+                    _TEXT,
+                )
+            )
+            lines.append(f"{sub_indent}{sub_marker}{sub_spacing}{sub}")
+    return lines
+
+
+@st.composite
 def fence_block(draw: st.DrawFn, closed: bool = True) -> list[str]:
     indent = draw(st.sampled_from(["", "", "  ", "   "]))
     fence = draw(st.sampled_from(["```", "~~~", "````", "```markdown", "~~~~ text"]))
@@ -234,6 +271,8 @@ _BLOCK = st.one_of(
     st.lists(bullet_line(), min_size=1, max_size=2),
     item_run(),
     item_run(),
+    unit_run(),
+    unit_run(),
     fence_block(),
     comment_block(),
     table_block(),

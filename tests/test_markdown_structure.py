@@ -33,6 +33,11 @@ def _assert_same(lines: list[str]) -> None:
 @example(b"para\n" + b"2. [ ] a\n" * 20)
 @example(b"```\n" + b"- [ ] a\n" * 20)
 @example(b"- x\n" + b"  - [ ] a\n" * 20 + b"    ---\n")
+@example(b"- [ ] a\n  - detail: b\n" * 10 + b"- [ ] c\n")
+@example(b"1. [ ] a\n   - detail: b\n" * 10 + b"2. [ ] c\n   3. sub\n")
+@example(b"- [ ] a\n  - [ ] b\n  - [x] c\n" * 6 + b"    more\n")
+@example(b"- [ ] a\n      - code\n" * 10)
+@example(b"para\n" + b"2. [ ] a\n   - b\n" * 10)
 def test_skeleton_equals_full_parse(raw: bytes) -> None:
     _assert_same(SourceText.decode(raw).lines)
 
@@ -52,6 +57,26 @@ def test_skeleton_really_collapses_long_runs() -> None:
     assert fast.collapsed > 100
     assert structure_signature(fast) == structure_signature(full)
     assert len(fast.items) == 120
+
+
+def test_skeleton_collapses_items_with_sub_items() -> None:
+    lines = ["## Phase 1", ""]
+    for i in range(1, 61):
+        lines.append(f"- [ ] T{i:03d} Task {i}")
+        if i % 3 == 0:
+            lines += ["  - detail: one", "  - _Requirements: 1.1_"]
+    fast, full = both_parses(lines)
+    assert structure_signature(fast) == structure_signature(full)
+    assert len(fast.items) == 100
+    assert fast.collapsed > len(lines) - 8
+
+
+def test_sub_items_that_may_not_nest_end_the_unit_run() -> None:
+    # Indented to the item's content column + 4: the line continues the item's paragraph.
+    lines = [line for i in range(20) for line in (f"- [ ] T{i} a", "      - b")]
+    fast, full = both_parses(lines)
+    assert structure_signature(fast) == structure_signature(full)
+    assert all(not i.depth for i in fast.items)
 
 
 def test_run_inside_fence_falls_back_to_full_parse() -> None:

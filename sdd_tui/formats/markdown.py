@@ -9,10 +9,13 @@ take ~0.2 s.  Most of such a file is runs of sibling one-line list items, so the
 fed a *skeleton* in which each run of consecutive item lines with the same shape (same
 indent, marker kind and width, spacing) is collapsed to its first line.  Within such a run
 every line is a new sibling item of one-line paragraph content, so the skeleton has the same
-structure; the run's last line stands in for the collapsed head for whatever follows.  When
-a run head does not parse as a list item (it sits in a fence, say) the whole text is parsed
-without the skeleton.  ``tests/test_markdown_structure.py`` checks the equivalence with
-hypothesis.
+structure; the run's last line stands in for the collapsed head for whatever follows.  An
+item of the run may also carry one-line bullet sub-items (``- [ ] T1 x`` then
+``  - detail: y``) indented to its content column (+0..3 spaces) and all of one shape: they
+can only be a list nested in that item.  The last item's sub-items stay in the skeleton.
+When a run head does not parse as a list item (it sits in a fence, say) the whole text is
+parsed without the skeleton.  ``tests/test_markdown_structure.py`` checks the equivalence
+with hypothesis.
 """
 
 from __future__ import annotations
@@ -107,42 +110,68 @@ def parse_structure(lines: list[str], *, skeleton: bool = True) -> MdStructure:
     body = [""] * fm + lines[fm:] if fm else lines
     keep: list[int] = []
     last: list[int] = []  # last original line each skeleton line stands for
-    heads: list[int] = []  # skeleton indices of collapsed run heads
+    # Skeleton index of each collapsed run head -> the lines it stands for before its last
+    # unit's head: (line, end, is a sub-item) in document order.
+    heads: dict[int, list[tuple[int, int, bool]]] = {}
     if skeleton:
+        # (indent, marker, spacing) of each line that may be a one-line item, else None
+        shapes = [m.groups() if m else None for m in map(_RUN_LINE.match, body)]
+        shapes.append(None)  # sentinel: n is never part of a run
         i = 0
         while i < n:
-            m = _RUN_LINE.match(body[i])
+            first = shapes[i]
             keep.append(i)
-            if m is None:
+            # Five spaces after the marker start indented code in the item: no paragraph.
+            if first is None or len(first[2]) > 4:
                 last.append(i)
                 i += 1
                 continue
-            sig = (m.group(1), _marker_kind(m.group(2)), len(m.group(2)), m.group(3))
-            j = i
-            while j + 1 < n:
-                m2 = _RUN_LINE.match(body[j + 1])
+            indent, marker, spacing = first
+            kind = _marker_kind(marker)
+            # Sub-items may follow each item when they are sure to nest in it as one-line
+            # bullet items: indented to the item's content column (+0..3), 1-4 spaces wide.
+            column = len(indent) + len(marker) + len(spacing)
+            shape: list[tuple[int, int, bool]] = []
+            head = i  # the head line of the run's current unit
+            while True:
+                j = head + 1  # past the unit's sub-items
+                sub = shapes[j]
                 if (
-                    m2 is None
-                    or (m2.group(1), _marker_kind(m2.group(2)), len(m2.group(2)), m2.group(3))
-                    != sig
+                    sub
+                    and column <= len(sub[0]) <= column + 3
+                    and sub[1] in "-*+"
+                    and len(sub[2]) <= 4
+                ):
+                    j += 1
+                    while shapes[j] == sub:
+                        j += 1
+                nxt = shapes[j]
+                if (
+                    nxt is None
+                    or nxt[0] != indent
+                    or nxt[2] != spacing
+                    or len(nxt[1]) != len(marker)
+                    or _marker_kind(nxt[1]) != kind
                 ):
                     break
-                j += 1
-            if j > i:
-                heads.append(len(keep) - 1)
-            last.append(j)
-            i = j + 1
+                shape.append((head, j, False))
+                shape += [(k, k + 1, True) for k in range(head + 1, j)]
+                head = j
+            if shape:
+                heads[len(keep) - 1] = shape
+            last.append(head)
+            i = head + 1  # the last unit's sub-items are parsed, not collapsed
         if n - len(keep) < _MIN_SAVING:
             skeleton = False
     if not skeleton:
         keep = list(range(n))
         last = keep
-        heads = []
+        heads = {}
     src = "\n".join(body[k] for k in keep) if skeleton else "\n".join(body)
     tokens: list[Token] = []
     md = _parser("]:" in src)
     md.block.parse(src, md, {}, tokens)
-    result = _walk(tokens, keep, last, n, set(heads))
+    result = _walk(tokens, keep, last, n, heads)
     if result is None:  # a run head was not a list item: parse the full text instead
         return parse_structure(lines, skeleton=False)
     for i in range(fm):
@@ -156,7 +185,11 @@ def _marker_kind(marker: str) -> str:
 
 
 def _walk(
-    tokens: list[Token], keep: list[int], last: list[int], n: int, heads: set[int]
+    tokens: list[Token],
+    keep: list[int],
+    last: list[int],
+    n: int,
+    heads: dict[int, list[tuple[int, int, bool]]],
 ) -> MdStructure | None:
     out = MdStructure(code=bytearray(n))
     items = out.items
@@ -181,9 +214,15 @@ def _walk(
                 if not para:
                     return None
                 seen_heads.add(s0)
-                # Collapsed siblings: one-line items, each its own paragraph.
-                for line in range(start, last[s0]):
-                    items.append(MdItem(line, line + 1, depth, parent, ordered, True))
+                # Collapsed siblings, each a one-line paragraph, maybe with one-line bullet
+                # sub-items (a list nested in the sibling before them).
+                unit = -1
+                for line, end_line, sub in heads[s0]:
+                    if sub:
+                        items.append(MdItem(line, end_line, depth + 1, unit, False, True))
+                    else:
+                        unit = len(items)
+                        items.append(MdItem(line, end_line, depth, parent, ordered, True))
                 start = last[s0]
             items.append(MdItem(start, end, depth, parent, ordered, para))
             stack.append(len(items) - 1)
