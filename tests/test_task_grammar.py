@@ -298,3 +298,24 @@ def test_parse_task_text_without_markdown() -> None:
         "Title _Requirements: 3.1_",
     )
     assert tt.requirements == ("3.1",)
+
+
+def test_body_leaves_out_nested_boxes_but_keeps_what_surrounds_them() -> None:
+    text = (
+        "- [ ] T001 Parent\n"
+        "  - note\n"
+        "    - [ ] T002 nested in a note\n"
+        "      - nested detail\n"
+        "    more note text\n"
+        "  - [x] T003 direct child\n"
+        "  closing words\n"
+        "\n"
+        "- [ ] T004 Next\n"
+    )
+    tasks, _ = tasks_of(text)
+    assert [t.key for t in tasks] == ["T001", "T002", "T003", "T004"]
+    # (the indented lines after a nested item are lazy continuations of that item)
+    assert tasks[0].body == ("- note",)
+    assert tasks[1].body == ("  - nested detail", "more note text")
+    assert tasks[2].body == ("closing words",)
+    assert tasks[3].body == ()

@@ -50,7 +50,7 @@ def box_tuples(src: SourceText, md: MdStructure, path: str) -> list[BoxTuple]:
         mark = m.group(2)
         cut = m.end()
         after = line[cut : cut + 1]
-        if after not in ("", " ", "\t", "*", "\\") or not is_box_mark(mark):
+        if after not in ("", " ", "\t", "*", "\\") or _NOT_A_MARK.fullmatch(mark):
             continue
         while hi < len(headings) and headings[hi].line < line_no:
             section = headings[hi].text
@@ -84,19 +84,19 @@ def _body(lines: list[str], md: MdStructure, idx: int, start: int, end: int) -> 
     """The item's own lines after the first, without nested box items."""
     if start >= end:
         return ()
-    skip: list[tuple[int, int]] = []
     items = md.items
-    j = idx + 1
-    while j < len(items) and items[j].line < end:
-        child = items[j]
-        if child.paragraph_first and _BOX_LINE.match(lines[child.line]):
-            skip.append((child.line, child.end))
-        j += 1
     out: list[str] = []
-    for ln in range(start, end):
-        if any(a <= ln < b for a, b in skip):
-            continue
-        out.append(lines[ln])
+    ln = start  # the next line not yet taken or skipped
+    for j in range(idx + 1, len(items)):
+        line, child_end, _depth, _parent, _ordered, paragraph_first = items[j]
+        if line >= end:
+            break
+        # Items nest, so a box inside a skipped box lies before ``ln``.
+        if line >= ln and paragraph_first and _BOX_LINE.match(lines[line]):
+            out += lines[ln:line]
+            ln = child_end
+    if ln < end:
+        out += lines[ln:end]
     while out and not out[-1].strip():
         out.pop()
     return tuple(_dedent(out))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 BOM = b"\xef\xbb\xbf"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -59,14 +60,18 @@ class SourceText:
     def from_text(cls, text: str, *, raw: bytes | None = None, bom: bool = False) -> SourceText:
         if raw is None:
             raw = (BOM if bom else b"") + text.encode("utf-8")
-        starts = [0]
-        lines: list[str] = []
-        pos = 0
-        for m in _LINE_BREAK.finditer(text):
-            lines.append(text[pos : m.start()])
-            pos = m.end()
-            starts.append(pos)
-        lines.append(text[pos:])
+        if "\r" not in text:  # LF only: split in C
+            lines = text.split("\n")
+            starts = [0, *accumulate([len(line) + 1 for line in lines[:-1]])]
+        else:
+            starts = [0]
+            lines = []
+            pos = 0
+            for m in _LINE_BREAK.finditer(text):
+                lines.append(text[pos : m.start()])
+                pos = m.end()
+                starts.append(pos)
+            lines.append(text[pos:])
         if len(lines) > 1 and lines[-1] == "":
             # A final line break ends the last line; it does not start a new one.
             lines.pop()
