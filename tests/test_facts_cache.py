@@ -92,3 +92,109 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
     assert _marks(root) == [("T001", " "), ("T002", "x")]
     tasks.write_text(TASKS_MD + "- [ ] T003 Third\n", encoding="utf-8")
     assert _marks(root) == [("T001", " "), ("T002", "x"), ("T003", " ")]
+
+
+# --------------------------------------------------------------------------- prefetch
+
+
+def _many_files(tmp_path: Path) -> tuple[Path, list[tuple[str, str | None]]]:
+    root = tmp_path / "ws"
+    (root / ".sdd").mkdir(parents=True)
+    wanted: list[tuple[str, str | None]] = []
+    for f in range(1, 7):
+        folder = root / "specs" / f"00{f}-f"
+        (folder / "checklists").mkdir(parents=True)
+        lines = ["# Tasks", "", "## Phase 1", ""]
+        for t in range(1, 40):
+            lines.append(f"- [{'x' if t % 3 == 0 else ' '}] T{t:03d} [P] Task {t} (FR-00{t % 9})")
+            if t % 5 == 0:
+                lines += ["  - detail: more", f"  - [ ] T{t:03d}a sub"]
+        (folder / "tasks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (folder / "spec.md").write_text(
+            "# Spec\n\n- **FR-001**: System MUST work.\n- [ ] a box in a spec\n",
+            encoding="utf-8",
+        )
+        (folder / "checklists" / "req.md").write_text(
+            "# Check\n\n- [ ] CHK001 Clear? [Gap, Spec §FR-001]\n", encoding="utf-8"
+        )
+        rel = f"specs/00{f}-f"
+        wanted += [(f"{rel}/tasks.md", TASKS), (f"{rel}/spec.md", "speckit")]
+        wanted += [(f"{rel}/checklists/req.md", None), (f"{rel}/missing.md", None)]
+    return root, wanted
+
+
+def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Prefetch at any size, fork even if a plugin runs a thread; the forks' pids."""
+    monkeypatch.setattr(facts_mod, "PREFETCH_MIN_FILES", 1)
+    monkeypatch.setattr(facts_mod, "PREFETCH_MIN_BYTES", 0)
+    monkeypatch.setattr(facts_mod, "_can_fork", lambda: True)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(facts_mod.os, "fork", fork)
+    return forks
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_prefetch_in_a_forked_process_gives_the_same_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, wanted = _many_files(tmp_path)
+    forks = _count_forks(monkeypatch)
+    fetched = FactsCache()
+    fetched.prefetch(root, wanted)
+    assert len(forks) == 1
+    present = [w for w in wanted if not w[0].endswith("missing.md")]
+    # Both halves are in, before any get(): the child's share came through the pipe.
+    assert set(fetched._entries) == set(present)
+
+    def no_read(*args: object, **kwargs: object) -> None:
+        raise AssertionError("prefetched facts are fresh: no second parse")
+
+    serial = FactsCache()
+    expected = {w: serial.get(root, *w) for w in wanted}
+    monkeypatch.setattr(facts_mod, "parse_structure", no_read)
+    assert {w: fetched.get(root, *w) for w in wanted} == expected
+    assert any(f.rows for f in expected.values() if hasattr(f, "rows"))
+
+
+def test_prefetch_never_forks_a_process_with_other_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    root, wanted = _many_files(tmp_path)
+    monkeypatch.setattr(facts_mod, "PREFETCH_MIN_FILES", 1)
+    monkeypatch.setattr(facts_mod, "PREFETCH_MIN_BYTES", 0)
+
+    def no_fork() -> int:
+        raise AssertionError("forked while another thread runs")
+
+    monkeypatch.setattr(facts_mod.os, "fork", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        cache = FactsCache()
+        cache.prefetch(root, wanted)
+        assert cache._entries == {}
+    finally:
+        stop.set()
+        other.join()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_parallel_load_equals_serial_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ = _many_files(tmp_path)
+    serial = load_root(root, persist=False).workspace
+    forks = _count_forks(monkeypatch)
+    parallel = load_root(root, persist=False, parallel=True).workspace
+    assert len(forks) == 1
+    assert parallel == serial
+    assert sum(len(f.tasks) for f in parallel.features) > 200

@@ -39,14 +39,15 @@ def load_workspace(path: str | None, *, one_shot: bool = False):
     """Load the workspace for a command; ``one_shot``: the process exits after this command.
 
     A one-shot command makes no garbage worth a cyclic collection, so the collector is
-    switched off for good: a collection walks every object of the snapshot (~10 per task).
+    switched off for good (a collection walks every object of the snapshot, ~10 per task),
+    and a cold load may parse in a forked second process.
     """
     from sdd_tui.workspace.loader import WorkspaceError, load
 
     if one_shot:
         gc.disable()
     try:
-        return load(path)
+        return load(path, parallel=one_shot)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from None
 

@@ -59,13 +59,18 @@ class Loaded:
         return Columns(self.workspace.columns)
 
 
-def load(path: str | Path | None = None, *, cache: DocumentCache | None = None) -> Loaded:
+def load(
+    path: str | Path | None = None,
+    *,
+    cache: DocumentCache | None = None,
+    parallel: bool = False,
+) -> Loaded:
     """Find the root from ``path`` (default: the current folder) and load everything."""
     start = Path.cwd() if path is None else Path(path)
     if not start.exists():
         raise WorkspaceError(f"no such file or directory: {start}")
     root = find_root(start)
-    return load_root(root, cache=cache)
+    return load_root(root, cache=cache, parallel=parallel)
 
 
 def load_root(
@@ -74,14 +79,23 @@ def load_root(
     cache: DocumentCache | None = None,
     previous: Loaded | None = None,
     persist: bool = True,
+    parallel: bool = False,
 ) -> Loaded:
     """Load the workspace at ``root``.
 
     ``previous``: the last snapshot of the same root, whose caches and features are reused.
     ``persist``: save the parse cache to disk afterwards (the UI saves it on exit instead).
+    ``parallel``: parse many uncached files in a forked second process (one-shot commands
+    only: see ``FactsCache.prefetch``; it never forks a process that runs other threads).
     """
     with _gc_paused():
-        return _load_root(root, cache=cache, previous=previous, persist=persist)
+        return _load_root(
+            root,
+            cache=cache,
+            previous=previous,
+            persist=persist,
+            parallel=parallel,
+        )
 
 
 @contextlib.contextmanager
@@ -107,6 +121,7 @@ def _load_root(
     cache: DocumentCache | None,
     previous: Loaded | None,
     persist: bool,
+    parallel: bool = False,
 ) -> Loaded:
     # Symlinks in the root's own path (macOS /tmp, a linked home or checkout) must not make
     # every file look like a link out of the workspace.
@@ -131,6 +146,8 @@ def _load_root(
     for key, value in board.get("tasks", {}).items():
         fid, _, _ = key.rpartition("/")
         by_feature.setdefault(fid, {})[key] = value
+    if parallel:
+        facts.prefetch(root, [want for src in sources for want in _wanted(src)])
     new_memo: dict[str, tuple[Any, Feature, list[Problem]]] = {}
     features = []
     for src in sources:
@@ -177,6 +194,20 @@ def _config(
     config, found = load_config(raw, CONFIG_PATH)
     problems += found
     return config, config.column_ids, config.column_titles
+
+
+def _wanted(src: FeatureSource) -> list[tuple[str, str | None]]:
+    """The (path, kind) facts ``_feature`` asks for."""
+    docs = src.documents
+    reader = _READER[src.layout]
+    out: list[tuple[str, str | None]] = []
+    for role, kind in (("tasks", TASKS), ("spec", reader), ("plan", None)):
+        relpath = docs.get(role)
+        if relpath is not None:
+            out.append((relpath, kind))
+    out += [(p, None) for p in src.checklist_files]
+    out += [(p, reader) for p in src.requirement_files]
+    return out
 
 
 def _facts(
