@@ -83,11 +83,15 @@ def _walk_md(root: Path, folder: Path, problems: list[Problem]) -> list[str]:
     out: list[str] = []
     if not _is_dir(folder):
         return out
+    prefix = os.path.join(os.fspath(root), "")
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for name in sorted(filenames):
             if name.lower().endswith(".md"):
-                out.append(rel(root, Path(dirpath) / name))
+                if dirpath.startswith(prefix):  # the common case, on strings
+                    out.append(f"{dirpath[len(prefix) :]}/{name}")
+                else:
+                    out.append(rel(root, Path(dirpath) / name))
     return out
 
 
@@ -113,14 +117,32 @@ def discover(root: Path) -> tuple[list[FeatureSource], list[Problem]]:
     return features, problems
 
 
+_SPECKIT_DOCS = (
+    ("spec", "spec.md"),
+    ("plan", "plan.md"),
+    ("tasks", "tasks.md"),
+    ("research", "research.md"),
+    ("data_model", "data-model.md"),
+    ("quickstart", "quickstart.md"),
+)
+_SPECKIT_STANDARD = frozenset(name for _, name in _SPECKIT_DOCS)
+
+
 def _speckit(root: Path, problems: list[Problem]) -> list[FeatureSource]:
     specs = root / "specs"
     if not _is_dir(specs):
         return []
     out = []
     for e in _entries(specs, problems, root):
+        if e.name.startswith("."):
+            continue
+        fast = _speckit_listed(root, e.name, problems)
+        if fast is not False:
+            if fast is not None:
+                out.append(fast)
+            continue
         folder = specs / e.name
-        if e.name.startswith(".") or not _is_dir(folder):
+        if not _is_dir(folder):
             continue
         known = any(os.path.lexists(folder / n) for n in ("spec.md", "plan.md", "tasks.md"))
         if not (_SPECKIT_DIR.fullmatch(e.name) or known):
@@ -155,6 +177,43 @@ def _speckit(root: Path, problems: list[Problem]) -> list[FeatureSource]:
             f.requirement_files = [f.documents["spec"]]
         out.append(f)
     return out
+
+
+def _speckit_listed(root: Path, name: str, problems: list[Problem]) -> FeatureSource | bool | None:
+    """``_speckit``'s work for ``specs/<name>`` from one listing of the folder, on strings.
+
+    None: not a feature folder; False: the folder cannot be listed (the caller then takes
+    the long way, which reports it).
+    """
+    base = f"specs/{name}"
+    folder = os.path.join(os.fspath(root), "specs", name)
+    try:
+        if not os.path.isdir(folder):
+            return None
+        with os.scandir(folder) as it:
+            names = sorted(entry.name for entry in it)
+    except OSError:
+        return False
+    listed = set(names)
+    known = "spec.md" in listed or "plan.md" in listed or "tasks.md" in listed
+    if not (_SPECKIT_DIR.fullmatch(name) or known):
+        return None
+    f = FeatureSource(name, "speckit", base)
+    for role, doc in _SPECKIT_DOCS:
+        f.documents[role] = f"{base}/{doc}" if doc in listed else None
+    if "checklists" in listed:
+        f.checklist_files = [
+            p for p in _walk_md(root, Path(folder, "checklists"), problems) if p.count("/") == 3
+        ]
+    if "contracts" in listed:
+        for p in _walk_md(root, Path(folder, "contracts"), problems):
+            f.extras.append((p.split("/", 2)[2], p))
+    for entry in names:
+        if entry.endswith(".md") and entry not in _SPECKIT_STANDARD:
+            f.extras.append((entry, f"{base}/{entry}"))
+    if f.documents["spec"]:
+        f.requirement_files = [f.documents["spec"]]
+    return f
 
 
 def _kiro(root: Path, problems: list[Problem]) -> list[FeatureSource]:
