@@ -37,6 +37,7 @@ _RUN_LINE = re.compile(
 )
 _FRONT_MATTER_FENCE = re.compile(r"---[ \t]*")
 _FRONT_MATTER_END = re.compile(r"(?:---|\.\.\.)[ \t]*")
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 _MIN_SAVING = 8  # collapse only when it removes at least this many lines
 
 
@@ -219,12 +220,12 @@ def _walk(
                 unit = -1
                 for line, end_line, sub in heads[s0]:
                     if sub:
-                        items.append(MdItem(line, end_line, depth + 1, unit, False, True))
+                        items.append(_new(MdItem, (line, end_line, depth + 1, unit, False, True)))
                     else:
                         unit = len(items)
-                        items.append(MdItem(line, end_line, depth, parent, ordered, True))
+                        items.append(_new(MdItem, (line, end_line, depth, parent, ordered, True)))
                 start = last[s0]
-            items.append(MdItem(start, end, depth, parent, ordered, para))
+            items.append(_new(MdItem, (start, end, depth, parent, ordered, para)))
             stack.append(len(items) - 1)
         elif t == "list_item_close":
             stack.pop()

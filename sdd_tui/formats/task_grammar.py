@@ -37,6 +37,7 @@ _REF_TOKEN = re.compile(
 )
 _SPEC_REF = re.compile(r"Spec\s*§\s*((?:FR|NFR|SC)-[A-Z]{0,3}\d+[a-zA-Z]?)")
 _TAG_GROUP = re.compile(r"\[([^\[\]]+)\]\s*$")
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
 class TaskText(NamedTuple):
@@ -85,7 +86,11 @@ def parse_task_text(text: str, body: tuple[str, ...] = ()) -> TaskText:
         if sm:
             story = sm.group(1)
     title = _clean_title(rest) or text.strip()
-    return TaskText(task_id, title, optional, parallel, story, requirement_refs(text, body))
+    if body or "_" in text or "*" in text or "§" in text:
+        refs = requirement_refs(text, body)
+    else:  # requirement_refs' fast path, inlined: this runs for every task
+        refs = tuple(dict.fromkeys(_REQ_ID.findall(text))) if "-" in text else ()
+    return _new(TaskText, (task_id, title, optional, parallel, story, refs))
 
 
 def requirement_refs(text: str, body: tuple[str, ...] = ()) -> tuple[str, ...]:
