@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,7 @@ class Loaded:
     sources: list[FeatureSource] = field(default_factory=list)
     facts: FactsCache = field(default_factory=FactsCache)
     memo: dict[str, tuple[Any, Feature, list[Problem]]] = field(default_factory=dict)
+    discovered: list[Problem] = field(default_factory=list)  # what discover() reported
 
     @property
     def columns(self) -> Columns:
@@ -79,12 +81,16 @@ def load_root(
     cache: DocumentCache | None = None,
     previous: Loaded | None = None,
     persist: bool = True,
+    changed: Iterable[str] | None = None,
     parallel: bool = False,
 ) -> Loaded:
     """Load the workspace at ``root``.
 
     ``previous``: the last snapshot of the same root, whose caches and features are reused.
     ``persist``: save the parse cache to disk afterwards (the UI saves it on exit instead).
+    ``changed``: root-relative paths known to be the only ones written since ``previous``
+    (the app's own write, a watcher batch).  When each is a file ``previous`` already knew
+    and still exists, the folders are not walked again (see :func:`_known_files`).
     ``parallel``: parse many uncached files in a forked second process (one-shot commands
     only: see ``FactsCache.prefetch``; it never forks a process that runs other threads).
     """
@@ -94,8 +100,31 @@ def load_root(
             cache=cache,
             previous=previous,
             persist=persist,
+            changed=changed,
             parallel=parallel,
         )
+
+
+_STATE_FILES = frozenset((CONFIG_PATH, BOARD_PATH, HISTORY_PATH))
+
+
+def _known_files(root: Path, previous: Loaded, changed: Iterable[str]) -> bool:
+    """Every changed path is a file the previous discovery found (or sdd-tui's own state)
+    and is still there: the feature layout cannot have changed."""
+    known: set[str] | None = None
+    for path in changed:
+        if path in _STATE_FILES:
+            continue
+        if known is None:
+            known = set()
+            for src in previous.sources:
+                known.update(p for p in src.documents.values() if p)
+                known.update(p for _label, p in src.extras)
+                known.update(src.checklist_files)
+                known.update(src.requirement_files)
+        if path not in known or not os.path.isfile(root / path):
+            return False
+    return True
 
 
 @contextlib.contextmanager
@@ -121,6 +150,7 @@ def _load_root(
     cache: DocumentCache | None,
     previous: Loaded | None,
     persist: bool,
+    changed: Iterable[str] | None = None,
     parallel: bool = False,
 ) -> Loaded:
     # Symlinks in the root's own path (macOS /tmp, a linked home or checkout) must not make
@@ -140,7 +170,10 @@ def _load_root(
     board_raw = _read_raw(root, BOARD_PATH, problems)
     board, board_problems = load_board(board_raw, BOARD_PATH)
     problems += board_problems
-    sources, found = discover(root)
+    if previous is not None and changed is not None and _known_files(root, previous, changed):
+        sources, found = previous.sources, previous.discovered
+    else:
+        sources, found = discover(root)
     problems += found
     by_feature: dict[str, dict[str, Any]] = {}
     for key, value in board.get("tasks", {}).items():
@@ -170,7 +203,7 @@ def _load_root(
     )
     if persist:
         facts.save()
-    return Loaded(ws, root, board, board_raw, config, cache, sources, facts, memo)
+    return Loaded(ws, root, board, board_raw, config, cache, sources, facts, memo, list(found))
 
 
 def _read_raw(root: Path, relpath: str, problems: list[Problem]) -> bytes | None:
