@@ -5,24 +5,26 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.geometry import Size
 from textual.widgets import Input, Tab, Tabs
 
+from sdd_tui.formats.junit import TestResults
 from sdd_tui.model.workspace import Feature, Problem
 from sdd_tui.operations import board as board_ops
 from sdd_tui.operations import history
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.stage import feature_stage
 from sdd_tui.textsafe import safe
-from sdd_tui.ui.live import LiveWorkspace
+from sdd_tui.ui.live import LiveWorkspace, keep_out_of_gc
 from sdd_tui.ui.markdown_lines import Palette
 from sdd_tui.ui.screens.help import HelpScreen, binding_rows
 from sdd_tui.ui.widgets.board import BoardAction, BoardView
@@ -31,11 +33,12 @@ from sdd_tui.ui.widgets.header import WorkbenchHeader
 from sdd_tui.ui.widgets.key_bar import KeyBar
 from sdd_tui.ui.widgets.tests_pane import TestsPane
 from sdd_tui.workspace.documents import ParsedDoc
-from sdd_tui.workspace.loader import Loaded, load_root
+from sdd_tui.workspace.loader import HISTORY_PATH, Loaded, load_root
 
 PANES = ("board", "spec", "plan", "tests")
 PANE_TITLES = {"board": "Board", "spec": "Spec", "plan": "Plan", "tests": "Tests"}
 WIDE = (120, 32)  # four panes at once from this size up
+SWITCH_INTERVAL = 0.0005  # seconds; see run_app
 
 
 class Pane(Vertical):
@@ -187,10 +190,7 @@ class SddApp(LiveWorkspace, App[None]):
         self._refresh_detail()
 
     def results_may_have_changed(self) -> None:
-        if not self._panes_ready:
-            return
-        self._load_results()
-        self.query_one(TestsPane).show(self.results, self.result_problems)
+        self._refresh_results()
 
     def git_changed(self) -> None:
         self._show_header()
@@ -308,9 +308,13 @@ class SddApp(LiveWorkspace, App[None]):
             done=f"{theme.success or 'green'}",
         )
 
-    def reload(self, *, select: str | None = None) -> None:
+    def reload(self, *, select: str | None = None, changed: Iterable[str] | None = None) -> None:
+        """Re-read the workspace (only ``changed`` paths, when the app knows what it wrote)."""
         self._generation += 1  # a watcher reload still in flight would be older than this
-        self.loaded = load_root(self.loaded.root, previous=self.loaded, persist=False)
+        self.loaded = load_root(
+            self.loaded.root, previous=self.loaded, persist=False, changed=changed
+        )
+        keep_out_of_gc()
         if self.feature_id is not None and self.loaded.workspace.feature(self.feature_id) is None:
             self.feature_id = self._initial_feature(None)
         # The board first: re-linking test results waits until the keys stop coming.
@@ -365,15 +369,52 @@ class SddApp(LiveWorkspace, App[None]):
         timer = getattr(self, "_results_timer", None)
         if timer is not None:
             timer.stop()
-        self._results_timer = self.set_timer(delay, self._results_after_first_paint)
+        self._results_timer = self.set_timer(delay, self._refresh_results)
 
     def _results_after_first_paint(self) -> None:
         """Test results, their links to tasks and the stage, once the board is on screen."""
-        if not (self._workbench_ready and self._panes_ready) or not self.default_screen.query(
-            TestsPane
-        ):
+        self._refresh_results()
+
+    _results_generation = 0
+
+    def _refresh_results(self) -> None:
+        """Read and link the test results in a thread; ``_apply_results`` shows them.
+
+        Linking thousands of test cases to a feature's tasks takes tens of milliseconds: on
+        the UI thread that would hold up the keys typed after a move."""
+        if not (self._workbench_ready and self._panes_ready):
+            return
+        panes = self.default_screen.query(TestsPane)
+        if not panes:
             return  # the app is closing
-        self._load_results()
+        self._results_generation += 1
+        self._results_worker(panes.first(), self.loaded, self.feature, self._results_generation)
+
+    @work(thread=True, group="results", exit_on_error=False, description="results")
+    def _results_worker(
+        self, pane: TestsPane, loaded: Loaded, feature: Feature | None, generation: int
+    ) -> None:
+        if generation != self._results_generation:
+            return  # a newer request is already queued
+        results, problems = pane.load(loaded, feature, blocking=True)
+        status = pane.task_status(feature)
+        self.call_from_thread(self._apply_results, generation, results, problems, status)
+
+    def _apply_results(
+        self,
+        generation: int,
+        results: TestResults | None,
+        problems: list[Problem],
+        status: dict[str, str],
+    ) -> None:
+        if generation != self._results_generation or not self._workbench_ready:
+            return  # a newer read is on its way (it shows the same or fresher results)
+        self.results, self.result_problems = results, problems
+        keep_out_of_gc()
+        board = self.query_one(BoardView)
+        if status != board.test_status:  # card dots changed: redraw the board
+            board.test_status = status
+            board.show(self.loaded.workspace, self.feature)
         self.query_one(TestsPane).show(self.results, self.result_problems)
         feature = self.feature
         if self.results is not None and self.results.cases and feature is not None:
@@ -506,24 +547,30 @@ class SddApp(LiveWorkspace, App[None]):
             self.notify(f"{feature.id} is read-only{where}", severity="warning", markup=False)
             return
         columns = self.loaded.workspace.columns
+        changed: list[str] | None = None
         try:
+            change = None
             if action.name == "move":
                 idx = columns.index(task.column) + action.arg
                 if not 0 <= idx < len(columns):
                     self.bell()
                     return
-                history.apply_and_record(
+                change = history.apply_and_record(
                     self.loaded, board_ops.move, feature.id, task.key, columns[idx]
                 )
             elif action.name == "toggle":
-                history.apply_and_record(self.loaded, board_ops.toggle, feature.id, task.key)
+                change = history.apply_and_record(
+                    self.loaded, board_ops.toggle, feature.id, task.key
+                )
             elif action.name == "reorder":
-                history.apply_and_record(
+                change = history.apply_and_record(
                     self.loaded, board_ops.reorder, feature.id, task.key, action.arg
                 )
+            if change is not None:
+                changed = [*change.files, HISTORY_PATH]
         except OperationError as exc:
             self.notify(str(exc), severity="error", markup=False)
-        self.reload(select=task.key)
+        self.reload(select=task.key, changed=changed)
 
     def action_undo(self) -> None:
         self._history(history.undo, "undo")
@@ -729,5 +776,10 @@ def _pane_documents(feature: Feature | None) -> tuple[list[tuple[str, str]], lis
 
 
 def run_app(loaded: Loaded, *, feature: str | None = None) -> int:
+    # Reloads and result links run in threads.  With CPython's default 5 ms switch interval
+    # the event loop, which gives up the GIL at every system call, waits up to 5 ms to get
+    # it back each time: a key pressed while a thread works took 100-300 ms to be handled.
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    keep_out_of_gc()
     SddApp(loaded, feature=feature).run()
     return 0

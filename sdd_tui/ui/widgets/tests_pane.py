@@ -17,6 +17,7 @@ The app calls :meth:`TestsPane.load` when it refreshes and :meth:`TestsPane.requ
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,7 @@ class TestsPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.cache = ResultsCache()
+        self._load_lock = threading.Lock()
         self.snapshot: ResultSnapshot | None = None
         self.trace: Trace | None = None
         self._trace_for: tuple[Workspace, Feature | None, ResultSnapshot | None] | None = None
@@ -95,9 +97,16 @@ class TestsPane(Vertical):
     # -- loading -----------------------------------------------------------------------
 
     def load(
-        self, loaded: Loaded, feature: Feature | None = None
+        self, loaded: Loaded, feature: Feature | None = None, *, blocking: bool = False
     ) -> tuple[TestResults | None, list[Problem]]:
-        """Read results now (cached; large changed files go to a thread) and link them."""
+        """Read results now (cached; large changed files go to a thread unless ``blocking``,
+        for a caller already off the UI thread) and link them."""
+        with self._load_lock:  # the app's results worker and a key's own read
+            return self._load(loaded, feature, blocking)
+
+    def _load(
+        self, loaded: Loaded, feature: Feature | None, blocking: bool
+    ) -> tuple[TestResults | None, list[Problem]]:
         from sdd_tui.operations.test_runner import pass_rates, read_history
         from sdd_tui.workspace.results import fingerprint, load_snapshot, unread_bytes
 
@@ -108,7 +117,7 @@ class TestsPane(Vertical):
         fp = fingerprint(loaded.root, self._globs)
         if (self.snapshot is not None and self.snapshot.fingerprint == fp) or fp == self._failed:
             pass  # nothing changed on disk: keep the snapshot (and the links built on it)
-        elif unread_bytes(loaded.root, self._globs, self.cache) > SYNC_BYTES:
+        elif not blocking and unread_bytes(loaded.root, self._globs, self.cache) > SYNC_BYTES:
             if not self._loading:
                 self._loading = True
                 self._load_in_thread(loaded.root, self._globs, fp)
@@ -120,7 +129,13 @@ class TestsPane(Vertical):
             return None, []
         return self.snapshot.results, list(self.snapshot.problems)
 
-    @work(thread=True, exclusive=True, group="tests-load", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="tests-load",
+        exit_on_error=False,
+        description="tests-load",
+    )
     def _load_in_thread(self, root: Path, globs: list[str] | None, fp: str) -> None:
         from sdd_tui.workspace.results import load_snapshot
 
@@ -150,7 +165,12 @@ class TestsPane(Vertical):
         snap = self.snapshot
         cases = snap.results.cases if snap is not None else []
         done = self._trace_for
-        if done is not None and done[0] is ws and done[1] is feature and done[2] is snap:
+        if (
+            done is not None
+            and (done[0] is ws or done[0] == ws)  # a reload that changed nothing
+            and done[1] is feature
+            and done[2] is snap
+        ):
             return
         if self._facts is None or self._facts[0] is not snap:  # new results: read the names
             self._facts = (snap, analyse_cases(cases, ws.root))
@@ -421,7 +441,7 @@ class TestsPane(Vertical):
         if screen is not None:
             screen.set_status(status)
 
-    @work(exclusive=True, group="tests-run", exit_on_error=False)
+    @work(exclusive=True, group="tests-run", exit_on_error=False, description="tests-run")
     async def _run(self, command: str) -> None:
         import asyncio
 
