@@ -42,8 +42,11 @@ class Session:
 
     def __init__(self, command: str, *, cwd: Path, size: tuple[int, int] = (160, 48)) -> None:
         self.name = f"sddbench-{uuid.uuid4().hex[:8]}"
-        env = "TEXTUAL_ANIMATIONS=none SDD_TUI_CONFIG_DIR=" + shlex.quote(
-            os.environ.get("SDD_TUI_CONFIG_DIR", "/tmp/sdd-bench-config")
+        # as installed: bytecode cached (a developer's PYTHONDONTWRITEBYTECODE would make
+        # every start compile sdd-tui's sources again)
+        config = os.environ.get("SDD_TUI_CONFIG_DIR", "/tmp/sdd-bench-config")
+        env = "-u PYTHONDONTWRITEBYTECODE TEXTUAL_ANIMATIONS=none SDD_TUI_CONFIG_DIR=" + (
+            shlex.quote(config)
         )
         _ensure_server()
         self.started = time.perf_counter()
