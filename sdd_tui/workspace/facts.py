@@ -55,7 +55,7 @@ from sdd_tui.workspace.fsread import (
     resolve_target,
 )
 
-FORMAT = 3
+FORMAT = 4
 PREFETCH_MIN_FILES = 16  # a fork (~5 ms with the results' transfer) pays from about here
 PREFETCH_MIN_BYTES = 256 * 1024
 RACY_NS = 3_000_000_000
@@ -90,7 +90,9 @@ class _Entry:
     signature: Signature
     checked_ns: int
     digest: bytes
-    facts: DocFacts
+    outside: bool
+    facts: DocFacts | None  # None until first asked for: unpacked from ``packed`` then
+    packed: bytes | None = None  # the facts marshalled, as the store keeps them
 
 
 def facts_from(
@@ -142,10 +144,11 @@ class FactsCache:
         if (
             entry is not None
             and entry.signature == sig
-            and entry.facts.outside == outside
+            and entry.outside == outside
             and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < entry.checked_ns
+            and (found := _unpacked(relpath, entry)) is not None
         ):
-            return entry.facts
+            return found
         checked = time.time_ns()
         try:
             read = read_file(root, path, limit=MAX_BYTES)
@@ -153,17 +156,22 @@ class FactsCache:
             self._entries.pop(key, None)
             return Problem(relpath, str(exc))
         digest = hashlib.blake2b(read.data, digest_size=16).digest()
-        if entry is not None and entry.digest == digest and entry.facts.outside == read.outside:
+        if (
+            entry is not None
+            and entry.digest == digest
+            and entry.outside == read.outside
+            and (found := _unpacked(relpath, entry)) is not None
+        ):
             entry.signature, entry.checked_ns = sig, checked
             self._dirty = True
-            return entry.facts
+            return found
         try:
             src = SourceText.decode(read.data)
         except DecodeProblem as exc:
             self._entries.pop(key, None)
             return Problem(relpath, str(exc), exc.line)
         facts = facts_from(relpath, src, parse_structure(src.lines), kind, outside=read.outside)
-        self._entries[key] = _Entry(sig, checked, digest, facts)
+        self._entries[key] = _Entry(sig, checked, digest, read.outside, facts)
         self._dirty = True
         return facts
 
@@ -187,7 +195,7 @@ class FactsCache:
                 continue  # get() reports it
             sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             entry = self._entries.get((relpath, kind))
-            if entry is None or entry.signature != sig or entry.facts.outside != outside:
+            if entry is None or entry.signature != sig or entry.outside != outside:
                 todo.append((st.st_size, relpath, kind))
         if len(todo) < PREFETCH_MIN_FILES or sum(t[0] for t in todo) < PREFETCH_MIN_BYTES:
             return
@@ -216,10 +224,7 @@ class FactsCache:
                 rows = []
                 for relpath, kind in theirs:
                     if isinstance(self.get(root, relpath, kind), DocFacts):
-                        e = self._entries[(relpath, kind)]
-                        rows.append(
-                            (relpath, kind, e.signature, e.checked_ns, e.digest, _fields(e.facts))
-                        )
+                        rows.append(_row(relpath, kind, self._entries[(relpath, kind)]))
                 with os.fdopen(write_fd, "wb") as out:
                     out.write(marshal.dumps(rows))
                 code = 0
@@ -236,11 +241,8 @@ class FactsCache:
         if status != 0:
             return  # get() parses what the child did not deliver
         try:
-            rows = marshal.loads(blob)
-            for relpath, kind, sig, checked, digest, fields in rows:
-                self._entries[(relpath, kind)] = _Entry(
-                    sig, checked, digest, DocFacts(relpath, *fields)
-                )
+            for relpath, kind, sig, checked, digest, outside, packed in marshal.loads(blob):
+                self._entries[(relpath, kind)] = _Entry(sig, checked, digest, outside, None, packed)
         except (ValueError, TypeError, EOFError):
             return
         self._dirty = True
@@ -270,8 +272,8 @@ class FactsCache:
             if data[0] != FORMAT or data[1] != __version__:
                 return
             self._entries = {
-                (rel, kind): _Entry(sig, checked, digest, DocFacts(rel, *fields))
-                for rel, kind, sig, checked, digest, fields in data[2]
+                (rel, kind): _Entry(sig, checked, digest, outside, None, packed)
+                for rel, kind, sig, checked, digest, outside, packed in data[2]
             }
         except (ValueError, TypeError, EOFError, IndexError, KeyError):
             self._entries = {}
@@ -280,10 +282,8 @@ class FactsCache:
         """Write the cache if it changed; failures are silent (it is only a cache)."""
         if self.store is None or not self._dirty:
             return
-        rows = [
-            (rel, kind, e.signature, e.checked_ns, e.digest, _fields(e.facts))
-            for (rel, kind), e in self._entries.items()
-        ]
+        # Entries read from the store (or a prefetch) are written back as they came.
+        rows = [_row(rel, kind, e) for (rel, kind), e in self._entries.items()]
         payload = marshal.dumps((FORMAT, __version__, rows))
         tmp = None
         try:
@@ -345,6 +345,25 @@ def _can_fork() -> bool:
 
 def _parser_ready() -> None:
     parse_structure(["- [ ] a", "- [ ] b"], skeleton=False)
+
+
+def _row(relpath: str, kind: str | None, e: _Entry) -> tuple[Any, ...]:
+    """An entry as the store and the prefetch pipe carry it (facts packed on their own, so
+    that they are unpacked only when asked for and written back without repacking)."""
+    if e.packed is None:
+        assert e.facts is not None
+        e.packed = marshal.dumps(_fields(e.facts))
+    return (relpath, kind, e.signature, e.checked_ns, e.digest, e.outside, e.packed)
+
+
+def _unpacked(relpath: str, e: _Entry) -> DocFacts | None:
+    """The entry's facts (None if its packed form does not unpack: a miss, parsed again)."""
+    if e.facts is None:
+        try:
+            e.facts = DocFacts(relpath, *marshal.loads(e.packed))  # type: ignore[arg-type]
+        except (ValueError, TypeError, EOFError):
+            return None
+    return e.facts
 
 
 def _fields(f: DocFacts) -> tuple[Any, ...]:
