@@ -15,7 +15,12 @@ Persistence: ``.sdd/cache/parse-cache.bin`` (or the user's cache folder when the
 has no ``.sdd/``), a ``marshal`` payload authenticated with a per-user key kept in the user
 config folder.  A cache file that a repository brings along (or anyone but this user wrote)
 fails the MAC and is ignored, so repository content can neither fake a board nor reach
-``marshal.loads``.
+``marshal.loads``.  Each file's facts are packed on their own inside it: unpacked only when
+asked for, written back as they were read.  Facts hold plain tuples only (no dataclasses to
+rebuild on a warm start).
+
+Cold start: ``prefetch`` lets a one-shot command parse the uncached files in a forked second
+process; ``get`` then checks its entries like any others.
 """
 
 from __future__ import annotations
