@@ -26,6 +26,9 @@ _BOLD_ID = re.compile(
     r"\*\*(?P<id>T\d+[a-z]?|CHK\d+|\d+(?:\.\d+)+|\d+(?=\.))\.?:?(?P<close>\*\*)?(?=\s|$)"
 )
 _LABEL = re.compile(r"\[(?:P|US\d+|Story)\]|\(P\)")
+_LABELS = re.compile(rf"(?:(?:{_LABEL.pattern})\s*)*")  # a run of labels (with their spaces)
+# The common head of a task line in one match: ID, spaces, labels.
+_ID_LABELS = re.compile(rf"{_ID.pattern}\s*(?P<labels>{_LABELS.pattern})")
 _STORY = re.compile(r"\[(US\d+)\]")
 _REQ_ID = re.compile(r"\b((?:FR|NFR|SC|TC|REQ)-[A-Z]{0,3}\d+[a-zA-Z]?)\b")
 _REQ_META_ANY = re.compile(
@@ -59,28 +62,26 @@ def parse_task_text(text: str, body: tuple[str, ...] = ()) -> TaskText:
         optional = True
         rest = rest[m.end() :]
     task_id: str | None = None
-    m = _ID.match(rest)
+    m = _ID_LABELS.match(rest)
     if m:
         task_id = m.group("id")
-        rest = rest[m.end() :].lstrip()
+        labels = m.group("labels")
+        rest = rest[m.end() :]
     else:
         m = _BOLD_ID.match(rest)
         if m:
             task_id = m.group("id")
             tail = rest[m.end() :].lstrip()
             rest = tail if m.group("close") else "**" + tail
+        m = _LABELS.match(rest)  # always matches (maybe nothing)
+        labels = m.group(0)  # type: ignore[union-attr]
+        rest = rest[len(labels) :]
     parallel = False
     story = None
-    while True:
-        m = _LABEL.match(rest)
-        if not m:
-            break
-        label = m.group(0)
-        if label in ("[P]", "(P)"):
-            parallel = True
-        elif label.startswith("[US"):
-            story = label[1:-1]
-        rest = rest[m.end() :].lstrip()
+    if labels:
+        parallel = "[P]" in labels or "(P)" in labels
+        if "[US" in labels:
+            story = _STORY.findall(labels)[-1]
     if story is None and "[US" in rest:
         sm = _STORY.search(rest)
         if sm:
