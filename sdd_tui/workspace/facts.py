@@ -30,10 +30,9 @@ import hashlib
 import hmac
 import marshal
 import os
-import secrets
 import stat as stat_mod
+import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,7 +338,8 @@ def _stat(root: Path, relpath: str) -> tuple[os.stat_result, bool]:
 
 
 def _can_fork() -> bool:
-    if not hasattr(os, "fork") or threading.active_count() != 1:
+    threading = sys.modules.get("threading")  # never imported: no other Python thread
+    if not hasattr(os, "fork") or (threading is not None and threading.active_count() != 1):
         return False
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -405,6 +405,8 @@ def _user_key() -> bytes:
             return key
     except OSError:
         pass
+    import secrets
+
     key = secrets.token_bytes(32)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
