@@ -204,6 +204,70 @@ def unit_run(draw: st.DrawFn) -> list[str]:
     return lines
 
 
+_PLAIN_TEXT = st.builds(
+    lambda first, rest: f"{first} {rest}",
+    st.sampled_from(["Add", "Build", "**Goal**:", "**Bold** start", "Ω word", "x"]),
+    _TEXT,
+)
+
+
+@st.composite
+def plain_block(draw: st.DrawFn) -> list[str]:
+    """Headings, paragraphs, one-line items with sub-items and blank lines: what
+    ``_plain_tokens`` parses without markdown-it, with now and then a line it must refuse."""
+    kind = draw(st.integers(0, 9))
+    if kind == 0:
+        return [
+            draw(
+                st.sampled_from(
+                    ["# Tasks", "## Phase 1: Setup", "### Story & more (P1)", "###### six"] * 4
+                    + ["#x", "# a #", "#\ta", "# ", "####### seven", "#  two spaces"]
+                )
+            )
+        ]
+    if kind == 1:
+        lines = draw(st.lists(_PLAIN_TEXT, min_size=1, max_size=3))
+        if draw(st.integers(0, 5)) == 0:
+            lines.append(draw(st.sampled_from(["===", "---", "  indented", "a | b", "- - -"])))
+        return lines
+    if kind in (2, 3):
+        return [""] * draw(st.integers(1, 2))
+    lines = []
+    ordered = kind == 4
+    for n in range(1, draw(st.integers(1, 6)) + 1):
+        marker = f"{n if draw(st.booleans()) else 1}{draw(st.sampled_from('.)'))}"
+        if not ordered:
+            marker = draw(st.sampled_from(["-", "-", "*", "+"]))
+        spacing = draw(st.sampled_from([" "] * 6 + ["  "]))
+        body = draw(
+            st.one_of(
+                st.builds(lambda m, i, t: f"[{m}] {i}{t}", _MARKS, _IDS, _TEXT),
+                _PLAIN_TEXT,
+            )
+        )
+        lines.append(f"{marker}{spacing}{body}")
+        for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):
+            if draw(st.integers(0, 4)) == 0:
+                lines.append("")
+            sub_indent = draw(st.sampled_from(["  "] * 8 + ["   ", "    ", " "]))
+            sub_marker = draw(st.sampled_from(["-", "-", "*", "+", "1."]))
+            lines.append(f"{sub_indent}{sub_marker} {draw(_PLAIN_TEXT)}")
+        if draw(st.integers(0, 5)) == 0:
+            lines.append("")
+        if draw(st.integers(0, 12)) == 0:
+            lines.append(draw(_PLAIN_TEXT))  # lazy continuation: not plain
+    return lines
+
+
+@st.composite
+def plain_lines(draw: st.DrawFn) -> list[str]:
+    blocks = st.one_of(plain_block(), plain_block(), plain_block(), other_block(), item_run())
+    lines = [line for block in draw(st.lists(blocks, max_size=12)) for line in block]
+    if draw(st.integers(0, 5)) == 0:
+        lines = ["---", "title: x", "---", *lines]
+    return lines
+
+
 @st.composite
 def fence_block(draw: st.DrawFn, closed: bool = True) -> list[str]:
     indent = draw(st.sampled_from(["", "", "  ", "   "]))

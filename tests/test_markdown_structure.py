@@ -9,6 +9,7 @@ from fixtures_core import (
     boxes_of,
     markdown_bytes,
     markdown_lines,
+    plain_lines,
     structure_signature,
 )
 from hypothesis import example, given, settings
@@ -48,6 +49,31 @@ def test_skeleton_equals_full_parse_collapsing_every_run(lines: list[str]) -> No
     """With no minimum saving every run of two or more lines is collapsed."""
     with mock.patch.object(markdown, "_MIN_SAVING", 1):
         _assert_same(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_lines())
+@example(["- a", "", "", "# h"])
+@example(["- a", "  - b", "", "  - c", "", "Para", ""])
+@example(["Para", "1. x", "- y", "2. z", "  - no"])
+@example(["# T", "", "- a", "", ""])
+def test_plain_documents_parse_as_markdown_it_does(lines: list[str]) -> None:
+    _assert_same(lines)
+    with mock.patch.object(markdown, "_MIN_SAVING", 1):
+        _assert_same(lines)
+
+
+def test_plain_documents_skip_markdown_it() -> None:
+    lines = ["# Tasks: F", "", "## Phase 1", "", "**Goal**: go", ""]
+    for i in range(1, 41):
+        lines.append(f"- [ ] T{i:03d} [P] Task {i} in src/m{i}.py (FR-001)")
+        if i % 9 == 0:
+            lines.append("  - detail: keep it")
+    lines += ["", "1. **Given** a state, **When** acting", "", "Closing words."]
+    _fast, full = both_parses(lines)
+    with mock.patch.object(markdown, "_parser", side_effect=AssertionError("markdown-it")):
+        fast = parse_structure(lines)
+    assert structure_signature(fast) == structure_signature(full)
 
 
 def test_skeleton_really_collapses_long_runs() -> None:

@@ -105,7 +105,11 @@ def front_matter_end(lines: list[str]) -> int:
 
 
 def parse_structure(lines: list[str], *, skeleton: bool = True) -> MdStructure:
-    """Block structure of ``lines`` (already split, without line endings)."""
+    """Block structure of ``lines`` (already split, without line endings).
+
+    ``skeleton=False``: markdown-it on the full text, no shortcut (the reference).
+    """
+    fast = skeleton
     n = len(lines)
     fm = front_matter_end(lines)
     body = [""] * fm + lines[fm:] if fm else lines
@@ -168,10 +172,13 @@ def parse_structure(lines: list[str], *, skeleton: bool = True) -> MdStructure:
         keep = list(range(n))
         last = keep
         heads = {}
-    src = "\n".join(body[k] for k in keep) if skeleton else "\n".join(body)
-    tokens: list[Token] = []
-    md = _parser("]:" in src)
-    md.block.parse(src, md, {}, tokens)
+    parsed = [body[k] for k in keep] if skeleton else body
+    tokens: list[Token] | None = _plain_tokens(parsed) if fast else None
+    if tokens is None:
+        src = "\n".join(parsed)
+        tokens = []
+        md = _parser("]:" in src)
+        md.block.parse(src, md, {}, tokens)
     result = _walk(tokens, keep, last, n, heads)
     if result is None:  # a run head was not a list item: parse the full text instead
         return parse_structure(lines, skeleton=False)
@@ -179,6 +186,110 @@ def parse_structure(lines: list[str], *, skeleton: bool = True) -> MdStructure:
         result.code[i] = 1
     result.collapsed = n - len(keep)
     return result
+
+
+# Lines of a *plain* document (see _plain_tokens): an ATX heading without closing #s, tabs
+# or escapes; a paragraph line starting with a letter or bold text, without a "|"; a list item
+# with one space after its marker and one-line paragraph content (as _RUN_LINE), at column 0
+# or, for a bullet item under a bullet item, at column 2.
+_PLAIN_HEADING = re.compile(r"(#{1,6}) ([^\s#\\](?:[^#\t\\]*[^\s#\\])?)")
+_PLAIN_PARAGRAPH = re.compile(r"(?:[^\W\d_]|\*\*[^\s*])[^|]*")
+
+
+class _Token:
+    """The little of a markdown-it token that _walk reads."""
+
+    __slots__ = ("content", "map", "tag", "type")
+
+    def __init__(
+        self, type: str, map: list[int] | None = None, tag: str = "", content: str = ""
+    ) -> None:
+        self.type = type
+        self.map = map
+        self.tag = tag
+        self.content = content
+
+
+def _plain_tokens(lines: list[str]) -> list[Token] | None:
+    """markdown-it's block tokens for a *plain* document, without markdown-it; else None.
+
+    A plain document holds only blank lines, headings, paragraphs and one-line list items
+    (nested one level at most, under a bullet item) in the forms above, and no line that a
+    plain line could make lazy or turn into something else: a paragraph line never directly
+    follows an item, an ordered item never directly follows a paragraph (it could not
+    interrupt it unless numbered 1).  ``tests/test_markdown_structure.py`` checks the
+    equivalence with markdown-it with hypothesis.
+    """
+    kinds: list[str] = []  # per line: B blank, H heading, P paragraph, I item, C sub-item
+    heading: dict[int, tuple[int, str]] = {}
+    ordered: dict[int, bool] = {}
+    prev = "B"  # the previous line's kind
+    top = ""  # the kind of the current top-level item's marker: "b" bullet, "o" ordered
+    for i, line in enumerate(lines):
+        if not line:
+            kind = "B"
+        elif line[0] == "#":
+            m = _PLAIN_HEADING.fullmatch(line)
+            if m is None:
+                return None
+            heading[i] = (len(m.group(1)), m.group(2))
+            kind = "H"
+        elif (m := _RUN_LINE.match(line)) is not None:
+            indent, marker, spacing = m.groups()
+            if spacing != " ":
+                return None
+            is_bullet = marker in "-*+"
+            if not indent:
+                if not is_bullet and prev == "P":
+                    return None
+                kind = "I"
+                top = "b" if is_bullet else "o"
+            elif indent == "  " and is_bullet and top == "b":
+                kind = "C"
+            else:
+                return None
+            ordered[i] = not is_bullet
+        elif _PLAIN_PARAGRAPH.fullmatch(line) is not None and prev in ("B", "H", "P"):
+            kind = "P"
+        else:
+            return None
+        if kind in ("H", "P"):
+            top = ""
+        kinds.append(kind)
+        prev = kind
+    # markdown-it sees no last line when the text ends with a line break (a last "" line)
+    n = len(lines) - 1 if lines and not lines[-1] else len(lines)
+    tokens: list[Token] = []
+    add = tokens.append
+    open_items = 0
+    for i in range(n):
+        kind = kinds[i]
+        if kind in ("B",):
+            continue
+        if kind in ("H", "P", "I") or (kind == "C" and open_items == 2):
+            closing = open_items if kind != "C" else 1
+            for _ in range(closing):
+                add(_Token("list_item_close"))  # type: ignore[arg-type]
+                add(_Token("bullet_list_close"))  # type: ignore[arg-type]
+            open_items -= closing
+        if kind == "H":
+            level, text = heading[i]
+            add(_Token("heading_open", [i, i + 1], f"h{level}"))  # type: ignore[arg-type]
+            add(_Token("inline", [i, i + 1], content=text))  # type: ignore[arg-type]
+            add(_Token("heading_close"))  # type: ignore[arg-type]
+        elif kind in ("I", "C"):
+            # An item runs to the next non-blank line that is not its own (sub-item).
+            end = i + 1
+            while end < n and (kinds[end] == "B" or (kind == "I" and kinds[end] == "C")):
+                end += 1
+            add(_Token("ordered_list_open" if ordered[i] else "bullet_list_open"))  # type: ignore[arg-type]
+            add(_Token("list_item_open", [i, end]))  # type: ignore[arg-type]
+            add(_Token("paragraph_open", [i, i + 1]))  # type: ignore[arg-type]
+            open_items += 1
+    for _ in range(open_items):
+        add(_Token("list_item_close"))  # type: ignore[arg-type]
+        add(_Token("bullet_list_close"))  # type: ignore[arg-type]
+    return tokens
 
 
 def _marker_kind(marker: str) -> str:

@@ -210,7 +210,6 @@ class FactsCache:
             side = 0 if load[0] <= load[1] else 1
             load[side] += size + 2048  # a file costs a little beyond its bytes
             (mine if side == 0 else theirs).append((relpath, kind))
-        _parser_ready()  # import markdown-it once, before the fork
         try:
             read_fd, write_fd = os.pipe()
         except OSError:
@@ -346,10 +345,6 @@ def _can_fork() -> bool:
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     return cpus >= 2
-
-
-def _parser_ready() -> None:
-    parse_structure(["- [ ] a", "- [ ] b"], skeleton=False)
 
 
 def _row(relpath: str, kind: str | None, e: _Entry) -> tuple[Any, ...]:
