@@ -14,8 +14,11 @@ item of the run may also carry one-line bullet sub-items (``- [ ] T1 x`` then
 ``  - detail: y``) indented to its content column (+0..3 spaces) and all of one shape: they
 can only be a list nested in that item.  The last item's sub-items stay in the skeleton.
 When a run head does not parse as a list item (it sits in a fence, say) the whole text is
-parsed without the skeleton.  ``tests/test_markdown_structure.py`` checks the equivalence
-with hypothesis.
+parsed without the skeleton.  A *plain* skeleton (blank lines, ATX headings, paragraphs,
+one-line items and sub-items: a generated tasks.md or spec.md) is not given to markdown-it
+at all: its tokens are written directly (``_plain_tokens``), and a load that meets only
+plain files never imports markdown-it.  ``tests/test_markdown_structure.py`` checks both
+equivalences with hypothesis.
 """
 
 from __future__ import annotations
