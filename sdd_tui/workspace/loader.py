@@ -8,10 +8,8 @@ feature and the UI can tell what changed by identity.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +19,7 @@ from sdd_tui.formats.tasks import Columns, checklist_from_rows, tasks_from_rows
 from sdd_tui.model.spec import Clarification, Heading, Requirement
 from sdd_tui.model.workspace import Feature, Problem, Workspace
 from sdd_tui.workspace.discover import FeatureSource, active_feature, discover, find_root
-from sdd_tui.workspace.documents import DocumentCache
+from sdd_tui.workspace.documents import DocumentCache, gc_paused
 from sdd_tui.workspace.facts import TASKS, DocFacts, FactsCache, default_store
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 
@@ -94,7 +92,7 @@ def load_root(
     ``parallel``: parse many uncached files in a forked second process (one-shot commands
     only: see ``FactsCache.prefetch``; it never forks a process that runs other threads).
     """
-    with _gc_paused():
+    with gc_paused():
         return _load_root(
             root,
             cache=cache,
@@ -125,23 +123,6 @@ def _known_files(root: Path, previous: Loaded, changed: Iterable[str]) -> bool:
         if path not in known or not os.path.isfile(root / path):
             return False
     return True
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a load allocates its ~10 objects per task.
-
-    A load makes no reference cycles worth collecting, yet each collection it triggers walks
-    every object allocated so far: with a 20,000-task workspace that was a third of a warm
-    load.  (Nested or concurrent loads only ever re-enable what they found enabled.)
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_root(
