@@ -165,7 +165,7 @@ class SddApp(LiveWorkspace, App[None]):
         self._show_documents(keep=False)
         self._show_git_marks()
         self.start_live()
-        self.call_after_refresh(self._results_after_first_paint)
+        self.call_after_refresh(self._refresh_results)
 
     def _when_ready(self, fn: Callable[[], object]) -> bool:
         """False if the panes are mounted; else ``fn`` runs once they are and hold the test
@@ -371,10 +371,6 @@ class SddApp(LiveWorkspace, App[None]):
             timer.stop()
         self._results_timer = self.set_timer(delay, self._refresh_results)
 
-    def _results_after_first_paint(self) -> None:
-        """Test results, their links to tasks and the stage, once the board is on screen."""
-        self._refresh_results()
-
     _results_generation = 0
 
     def _refresh_results(self) -> None:
@@ -409,12 +405,8 @@ class SddApp(LiveWorkspace, App[None]):
     ) -> None:
         if generation != self._results_generation or not self._workbench_ready:
             return  # a newer read is on its way (it shows the same or fresher results)
-        self.results, self.result_problems = results, problems
+        self._take_results(results, problems, status)
         keep_out_of_gc()
-        board = self.query_one(BoardView)
-        if status != board.test_status:  # card dots changed: redraw the board
-            board.test_status = status
-            board.show(self.loaded.workspace, self.feature)
         self.query_one(TestsPane).show(self.results, self.result_problems)
         feature = self.feature
         if self.results is not None and self.results.cases and feature is not None:
@@ -432,10 +424,16 @@ class SddApp(LiveWorkspace, App[None]):
         )
 
     def _load_results(self) -> None:
+        """Read and link the results on the UI thread (for a key that needs them now)."""
         pane = self.query_one(TestsPane)
-        self.results, self.result_problems = pane.load(self.loaded, self.feature)
+        results, problems = pane.load(self.loaded, self.feature)
+        self._take_results(results, problems, pane.task_status(self.feature))
+
+    def _take_results(
+        self, results: TestResults | None, problems: list[Problem], status: dict[str, str]
+    ) -> None:
+        self.results, self.result_problems = results, problems
         board = self.query_one(BoardView)
-        status = pane.task_status(self.feature)
         if status != board.test_status:  # card dots changed: redraw the board
             board.test_status = status
             board.show(self.loaded.workspace, self.feature)
