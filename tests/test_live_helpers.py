@@ -107,9 +107,15 @@ class Probe:
         return any(rel in b for b in self.batches[since:])
 
     def settled(self) -> bool:
-        """The newest batch has been reloaded and handed to the UI."""
+        """The newest batch has been reloaded and handed to the UI, or no reload is under
+        way (the app re-read its own write itself, and the watcher's report of that write
+        is not a change)."""
         gen = self.app._generation
-        return gen > 0 and gen in self.applied
+        if gen <= 0:
+            return False
+        if gen in self.applied:
+            return True
+        return not any(w.group == "reload" and not w.is_finished for w in self.app.workers)
 
 
 def board_keys(app: Any) -> dict[str, list[str]]:

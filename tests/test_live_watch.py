@@ -426,3 +426,42 @@ async def test_own_writes_do_not_refresh_the_board_twice(sample: Path) -> None:
         assert len(probe.refreshes) == before, "the app's own writes refreshed the board again"
         assert selected(app) == ("T007b", "done")
         assert board_keys(app)["done"][-1] == "T007b"
+
+
+# --------------------------------------------------------------------------- own writes
+
+
+async def test_the_apps_own_write_is_not_reloaded_again(sample: Path) -> None:
+    """A move re-reads the files it wrote itself; the watcher's report of that same write
+    starts no second reload (at 20,000 tasks it re-linked every test result, in a thread
+    that held up the next key), while a write by anyone else after it still does."""
+    app = make_app(sample)
+    probe = Probe.attach(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await watcher_ready(pilot, probe, tasks_path(sample))
+        await probe.wait(pilot, probe.settled, timeout=TIMEOUT, what="the poke reloaded")
+        applied, since = len(probe.applied), len(probe.batches)
+        task, _column = selected(app)
+        await pilot.press("L")
+        await probe.wait(
+            pilot,
+            lambda: probe.seen(".sdd/board.json", since),
+            timeout=TIMEOUT,
+            what="the watcher reported the move",
+        )
+        for _ in range(5):  # time for a reload to start and land, had one started
+            await pilot.pause(0.05)
+        assert len(probe.applied) == applied
+        assert not any(w.group == "reload" and not w.is_finished for w in app.workers)
+        assert task in column_keys(app, "in_progress")
+
+        with tasks_path(sample).open("a", encoding="utf-8") as fh:
+            fh.write(task_lines(98, 1, "Written after the move"))
+        await probe.wait(
+            pilot,
+            lambda: "T098" in column_keys(app, "todo") and probe.settled(),
+            timeout=TIMEOUT,
+            what="the later outside write",
+        )
+        assert len(probe.applied) > applied
+        assert task in column_keys(app, "in_progress")

@@ -24,13 +24,14 @@ from sdd_tui.operations import history
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.stage import feature_stage
 from sdd_tui.textsafe import safe
-from sdd_tui.ui.live import LiveWorkspace, keep_out_of_gc
+from sdd_tui.ui.live import LiveWorkspace, collect_from_now_on, keep_out_of_gc
 from sdd_tui.ui.markdown_lines import Palette
 from sdd_tui.ui.screens.help import HelpScreen, binding_rows
 from sdd_tui.ui.widgets.board import BoardAction, BoardView
 from sdd_tui.ui.widgets.doc_pane import DocPane
 from sdd_tui.ui.widgets.header import WorkbenchHeader
 from sdd_tui.ui.widgets.key_bar import KeyBar
+from sdd_tui.ui.widgets.quiet import set_border_subtitle
 from sdd_tui.ui.widgets.tests_pane import TestsPane
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.loader import HISTORY_PATH, Loaded, load_root
@@ -165,6 +166,7 @@ class SddApp(LiveWorkspace, App[None]):
         self._show_documents(keep=False)
         self._show_git_marks()
         self.start_live()
+        collect_from_now_on()
         self.call_after_refresh(self._refresh_results)
 
     def _when_ready(self, fn: Callable[[], object]) -> bool:
@@ -186,7 +188,9 @@ class SddApp(LiveWorkspace, App[None]):
         """The files changed on disk: redraw in place, keeping selection and scroll."""
         if self.feature is None:
             self.feature_id = self._initial_feature(None)
-        self.refresh_all(keep=True, select=self.query_one(BoardView)._selected_key)
+        # The board first; the results are re-linked in a thread (``_refresh_results``).
+        self.refresh_all(keep=True, select=self.query_one(BoardView)._selected_key, results=False)
+        self._refresh_results()
         self._refresh_detail()
 
     def results_may_have_changed(self) -> None:
@@ -234,7 +238,7 @@ class SddApp(LiveWorkspace, App[None]):
             label = {"M": "modified", "A": "added", "?": "untracked", "D": "deleted"}.get(
                 mark or "", ""
             )
-            pane.border_subtitle = f"{Path(path).name} {label}" if (label and path) else ""
+            set_border_subtitle(pane, f"{Path(path).name} {label}" if (label and path) else "")
 
     def _register_themes(self) -> None:
         from sdd_tui.ui import theme_cache
@@ -311,6 +315,9 @@ class SddApp(LiveWorkspace, App[None]):
     def reload(self, *, select: str | None = None, changed: Iterable[str] | None = None) -> None:
         """Re-read the workspace (only ``changed`` paths, when the app knows what it wrote)."""
         self._generation += 1  # a watcher reload still in flight would be older than this
+        if changed is not None:
+            changed = list(changed)
+            self.note_own_writes(changed)  # the watcher will report them: not a change
         self.loaded = load_root(
             self.loaded.root, previous=self.loaded, persist=False, changed=changed
         )
@@ -589,7 +596,7 @@ class SddApp(LiveWorkspace, App[None]):
             return
         if change.feature != self.feature_id and self.loaded.workspace.feature(change.feature):
             self.feature_id = change.feature
-        self.reload(select=change.task)
+        self.reload(select=change.task, changed=[*change.files, HISTORY_PATH])
         self.notify(
             f"{what}: {change.task} {change.from_column} → {change.to_column}",
             timeout=2,

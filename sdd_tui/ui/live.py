@@ -14,7 +14,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +49,13 @@ def keep_out_of_gc() -> None:
     taken in; freezing is a constant-time list splice.
     """
     gc.freeze()
+
+
+def collect_from_now_on() -> None:
+    """End the start-up pause of the cyclic collector (``run_workbench`` switched it off),
+    with everything alive so far frozen out of its reach."""
+    gc.freeze()
+    gc.enable()
 
 
 def wait_until_stable(
@@ -189,8 +196,28 @@ class LiveWorkspace:
         async for batch in watch_workspace(self.loaded.root, stop):
             self.files_changed(batch)
 
+    def note_own_writes(self, paths: Iterable[str]) -> None:
+        """Remember the files the app itself just wrote, as they are now (call it before
+        re-reading them): the watcher's report of that same write is then not a change."""
+        root = self.loaded.root
+        own = self.__dict__.setdefault("_own_writes", {})
+        for path in paths:
+            own[path] = _stat(root / path)
+
+    def _not_own(self, paths: set[str]) -> set[str]:
+        """``paths`` minus the files still exactly as the app wrote them (same size, mtime
+        and inode: another writer's rename or in-place write changes one of them)."""
+        own: dict[str, tuple[int, int, int] | None] = self.__dict__.get("_own_writes", {})
+        if not own:
+            return paths
+        root = self.loaded.root
+        return {p for p in paths if p not in own or own[p] is None or _stat(root / p) != own[p]}
+
     def files_changed(self, paths: set[str]) -> None:
         """Called with root-relative paths (``.`` = anything) after a change on disk."""
+        paths = self._not_own(paths)
+        if not paths:
+            return  # only the app's own write, already re-read (moves, undo, ticks)
         self._generation += 1
         self._reload_in_thread(set(paths), self._generation)  # type: ignore[attr-defined]
 

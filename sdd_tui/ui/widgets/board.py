@@ -23,6 +23,7 @@ from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.board import column_tasks
 from sdd_tui.ui.cards import card_colors, card_text
+from sdd_tui.ui.widgets.quiet import update_static
 
 
 class CardList(OptionList):
@@ -178,8 +179,9 @@ class BoardView(Horizontal):
             title = self.query_one(f"#column-{column} .column-title", Static)
             total = len(column_tasks(ws, feature, column)) if (feature and needle) else len(tasks)
             count = f"{len(tasks)}/{total}" if needle else str(len(tasks))
-            title.update(
-                Text.assemble((self._titles.get(column, column), "bold"), "  ", (count, "dim"))
+            update_static(
+                title,
+                Text.assemble((self._titles.get(column, column), "bold"), "  ", (count, "dim")),
             )
         self._restore_selection(keep_focus)
 

@@ -9,6 +9,7 @@ from sdd_tui.model.workspace import Feature
 from sdd_tui.operations.stage import STAGES, Stage
 from sdd_tui.textsafe import safe
 from sdd_tui.ui.cards import progress_bar
+from sdd_tui.ui.widgets.quiet import update_static
 
 
 class WorkbenchHeader(Static):
@@ -41,7 +42,7 @@ class WorkbenchHeader(Static):
         text.append(safe(workspace_name), "dim")
         if feature is None:
             text.append("  no features found", "italic")
-            self.update(text)
+            update_static(self, text)
             return
         text.append("  ")
         text.append(safe(feature.id), "bold")
@@ -74,4 +75,4 @@ class WorkbenchHeader(Static):
         if extra is not None:
             text.append("  ")
             text.append_text(extra)
-        self.update(text)
+        update_static(self, text)

@@ -48,6 +48,7 @@ class KeyBar(Widget, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._hits: list[tuple[int, int, str]] = []  # (first cell, end cell, key)
+        self._shown: tuple[object, ...] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -56,7 +57,20 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen: object) -> None:
-        self.refresh()
+        # Every focus change signals, and a board move re-focuses the same column: repaint
+        # only when the hints differ.
+        shown = self._signature()
+        if shown != self._shown:
+            self._shown = shown
+            self.refresh()
+
+    def _signature(self) -> tuple[object, ...]:
+        palette = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
+        found = self.screen.active_bindings.get(palette) if palette else None
+        return (
+            tuple((b.key, b.action, b.description, on, display) for b, on, display in self.hints()),
+            found[1].description if found is not None else None,
+        )
 
     def hints(self) -> list[tuple[Binding, bool, str]]:
         """(binding, enabled, key display) shown, one per action, in binding order."""

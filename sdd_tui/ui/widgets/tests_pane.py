@@ -33,6 +33,7 @@ from sdd_tui.formats.junit import TestCase, TestResults
 from sdd_tui.formats.test_status import TestStatus
 from sdd_tui.model.workspace import Feature, Problem, Workspace
 from sdd_tui.textsafe import safe
+from sdd_tui.ui.widgets.quiet import update_static
 from sdd_tui.workspace.results import ResultsCache, ResultSnapshot
 
 if TYPE_CHECKING:
@@ -210,8 +211,8 @@ class TestsPane(Vertical):
         snap = self.snapshot
         if snap is None and results is not None:
             snap = ResultSnapshot(results, [], list(problems or []), "")
-        self.query_one("#tests-status", Static).update(self.status_text())
-        self.query_one("#tests-summary", Static).update(self._summary(snap))
+        update_static(self.query_one("#tests-status", Static), self.status_text())
+        update_static(self.query_one("#tests-summary", Static), self._summary(snap))
         self._fill(snap)
 
     def status_text(self) -> Text:
@@ -436,7 +437,7 @@ class TestsPane(Vertical):
 
     def _update_status(self) -> None:
         status = self.status_text()
-        self.query_one("#tests-status", Static).update(status)
+        update_static(self.query_one("#tests-status", Static), status)
         screen = self._run_screen()
         if screen is not None:
             screen.set_status(status)
