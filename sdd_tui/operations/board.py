@@ -18,6 +18,7 @@ from typing import Any
 from sdd_tui.formats.board_state import (
     BoardStateError,
     dump_board,
+    edit_dump,
     empty_board,
     parse_board,
     update_entry,
@@ -298,17 +299,39 @@ def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> boo
         if corrupt:
             _backup_corrupt(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        data_out = _board_bytes(path, raw, data, new, entries) if not corrupt else dump_board(new)
         try:
-            atomic_write(root, path, dump_board(new), expected=raw)
+            atomic_write(root, path, data_out, expected=raw)
         except WriteRefused as exc:
             raise OperationError(str(exc)) from None
         except Conflict:
             continue  # changed under us: merge our entries into the new content
+        _WRITTEN[str(path)] = data_out
         return True
     raise OperationError(f"{BOARD_PATH} keeps changing; not written")
 
 
 BOARD_ATTEMPTS = 5
+
+# The last board.json bytes this process wrote, per file: bytes read back equal to them are
+# known to be canonical (``dump_board`` made them), so the next write can edit them.
+_WRITTEN: dict[str, bytes] = {}
+
+
+def _board_bytes(
+    path: Path,
+    raw: bytes | None,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    entries: dict[str, dict[str, Any]],
+) -> bytes:
+    """``dump_board(new)``: by editing the changed entries of ``raw`` when it is our own
+    last write (see ``edit_dump``), else by dumping it whole."""
+    if raw is not None and _WRITTEN.get(str(path)) == raw:
+        text = edit_dump(raw.decode("utf-8"), old, new, entries)
+        if text is not None:
+            return text.encode("utf-8")
+    return dump_board(new)
 
 
 def _read_board(root: Path, path: Path) -> tuple[bytes | None, dict[str, Any], bool]:
