@@ -30,6 +30,7 @@ every task of the story green).  Headless: no Textual here.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -74,6 +75,7 @@ _WORD = re.compile(r"[^a-z0-9]+")
 # --------------------------------------------------------------------------- IDs
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a few hundred distinct IDs, asked for 50,000 times
 def canon(ref: str) -> str:
     """A requirement or task ID in comparable form: ``FR-001`` → ``FR-1``, ``T003a`` → ``T3a``,
     ``US01`` → ``US1``, ``1.02`` → ``1.2``; anything else (OpenSpec names) case-folded."""
@@ -160,17 +162,22 @@ def _path_tokens(line: str) -> list[str]:
     return out
 
 
+_TESTISH = re.compile(r"test|spec", re.IGNORECASE)
+
+
 def task_test_files(task: Task) -> list[str]:
     """Test files a task names (``tests/contract/test_publish.py``, ``src/x.test.ts``)."""
     out: list[str] = []
     for line in (task.text, *task.body):
+        if not _TESTISH.search(line):
+            continue  # a test file's path says test or spec, so its line does too
         for token in _path_tokens(line):
             path = token.strip("`'\"()[]{}<>,;:").removeprefix("./")
             name = path.rsplit("/", 1)[-1]
             stem, dot, ext = name.rpartition(".")
             if not dot or not stem or ext.lower() not in _CODE_EXT:
                 continue
-            if re.search(r"test|spec", path, re.IGNORECASE) and path not in out:
+            if _TESTISH.search(path) and path not in out:
                 out.append(path)
     return out
 

@@ -401,6 +401,7 @@ class SddApp(LiveWorkspace, App[None]):
             return  # a newer request is already queued
         results, problems = pane.load(loaded, feature, blocking=True)
         status = pane.task_status(feature)
+        pane.prepare()
         self.call_from_thread(self._apply_results, generation, results, problems, status)
 
     def _apply_results(

@@ -34,6 +34,7 @@ from sdd_tui.formats.test_status import TestStatus
 from sdd_tui.model.workspace import Feature, Problem, Workspace
 from sdd_tui.textsafe import safe
 from sdd_tui.ui.widgets.quiet import update_static
+from sdd_tui.ui.widgets.rows import Rows
 from sdd_tui.workspace.results import ResultsCache, ResultSnapshot
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class TestsPane(Vertical):
         self._full: Trace | None = None
         self._indexes: IndexCache | None = None  # per-feature indexes kept between links
         self._filled_for: tuple[ResultSnapshot | None] | None = None
+        self._prepared: tuple[ResultSnapshot | None, list[Option]] | None = None
         self._facts: tuple[ResultSnapshot | None, list[CaseFacts]] | None = None
         self._root: Path | None = None
         self._globs: list[str] | None = None
@@ -291,22 +293,23 @@ class TestsPane(Vertical):
             text.append(f"\n⚠ … {len(snap.problems) - 5} more problems", "yellow")
         return text
 
+    def prepare(self) -> None:
+        """Build the case list's rows for the current results (safe in a worker thread:
+        thousands of cases took the UI thread ~0.1 s)."""
+        snap = self.snapshot
+        if self._prepared is None or self._prepared[0] is not snap:
+            self._prepared = (snap, _case_options(snap))
+
     def _fill(self, snap: ResultSnapshot | None) -> None:
         if self._filled_for is not None and self._filled_for[0] is snap:
             return  # the same results: keep the list (a board move refreshes everything)
         self._filled_for = (snap,)
         cases_list = self.query_one("#tests-cases", OptionList)
         highlighted = cases_list.highlighted
-        options: list[Option] = []
-        cases = snap.results.cases if snap is not None else []
-        order = sorted(range(len(cases)), key=lambda i: (_ORDER.get(cases[i].status, 9), i))
-        for i in order:
-            options.append(Option(_case_text(cases[i]), id=f"case-{i}"))
-        if snap is not None:
-            for si, status in enumerate(snap.status):
-                options.append(Option(_status_heading(status), disabled=True))
-                for ci, criterion in enumerate(status.criteria):
-                    options.append(Option(_criterion_text(criterion), id=f"crit-{si}-{ci}"))
+        prepared = self._prepared
+        options = prepared[1] if prepared is not None and prepared[0] is snap else None
+        if options is None:
+            options = _case_options(snap)
         cases_list.set_options(options)
         if options:
             start = 0 if highlighted is None else min(highlighted, len(options) - 1)
@@ -468,6 +471,21 @@ class TestsPane(Vertical):
         severity = "information" if summary.outcome == "passed" else "warning"
         self.app.notify(f"tests {summary.line()}", severity=severity, timeout=5, markup=False)
         self.post_message(self.Changed())
+
+
+def _case_options(snap: ResultSnapshot | None) -> list[Option]:
+    """The case list: failures first, then the acceptance criteria of test-status.json."""
+    options: list[Option] = []
+    cases = snap.results.cases if snap is not None else []
+    order = sorted(range(len(cases)), key=lambda i: (_ORDER.get(cases[i].status, 9), i))
+    for i in order:
+        options.append(Option(Rows(_case_text(cases[i])), id=f"case-{i}"))
+    if snap is not None:
+        for si, status in enumerate(snap.status):
+            options.append(Option(Rows(_status_heading(status)), disabled=True))
+            for ci, criterion in enumerate(status.criteria):
+                options.append(Option(Rows(_criterion_text(criterion)), id=f"crit-{si}-{ci}"))
+    return options
 
 
 def _case_text(case: TestCase) -> Text:
