@@ -54,7 +54,7 @@ def make_app(root: Path, *, feature: str | None = None):  # type: ignore[no-unty
     from sdd_tui.ui.app import SddApp
     from sdd_tui.workspace.loader import load
 
-    return SddApp(load(root), feature=feature)
+    return SddApp(load(root, first=feature), feature=feature)
 
 
 # --------------------------------------------------------------------------- files on disk

@@ -35,8 +35,9 @@ def parser(prog: str, description: str) -> Parser:
     return p
 
 
-def load_workspace(path: str | None, *, one_shot: bool = False):
-    """Load the workspace for a command; ``one_shot``: the process exits after this command.
+def load_workspace(path: str | None, *, one_shot: bool = False, first: str | bool | None = False):
+    """Load the workspace for a command; ``one_shot``: the process exits after this command;
+    ``first``: only up to the feature the workbench opens on (``load_root``).
 
     A one-shot command makes no garbage worth a cyclic collection, so the collector is
     switched off for good (a collection walks every object of the snapshot, ~10 per task),
@@ -47,7 +48,7 @@ def load_workspace(path: str | None, *, one_shot: bool = False):
     if one_shot:
         gc.disable()
     try:
-        return load(path, parallel=one_shot)
+        return load(path, parallel=one_shot, first=first)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from None
 

@@ -20,7 +20,8 @@ def run_workbench(argv: list[str]) -> int:
     # back on): importing Textual and mounting the screen triggered ~300 young collections,
     # ~0.1 s of a 2,000-task start, for garbage that holds no cycles worth finding.
     gc.disable()
-    loaded = load_workspace(args.path)
+    # The feature shown first is read now; the rest right after the first frame.
+    loaded = load_workspace(args.path, first=args.feature)
     if args.feature is not None and loaded.workspace.feature(args.feature) is None:
         raise CliError(f"unknown feature '{args.feature}'")
     try:

@@ -81,12 +81,18 @@ class Workspace:
     column_titles: dict[str, str] = field(default_factory=dict)
 
     def feature(self, ref: str) -> Feature | None:
-        for f in self.features:
-            if f.id == ref:
-                return f
-        low = ref.lower()
-        for f in self.features:
-            if f.id.lower() == low:
-                return f
-        matches = [f for f in self.features if f.id.split("-", 1)[0] == ref]
-        return matches[0] if len(matches) == 1 else None
+        found = match_feature_id([f.id for f in self.features], ref)
+        return None if found is None else next(f for f in self.features if f.id == found)
+
+
+def match_feature_id(ids: list[str], ref: str) -> str | None:
+    """The feature ``ref`` names among ``ids``: exactly, case-insensitively, or by its number
+    alone (``001`` for ``001-photo-albums``) when only one feature has that number."""
+    if ref in ids:
+        return ref
+    low = ref.lower()
+    for i in ids:
+        if i.lower() == low:
+            return i
+    matches = [i for i in ids if i.split("-", 1)[0] == ref]
+    return matches[0] if len(matches) == 1 else None

@@ -167,12 +167,29 @@ class SddApp(LiveWorkspace, App[None]):
         self._show_git_marks()
         self.start_live()
         collect_from_now_on()
-        self.call_after_refresh(self._refresh_results)
+        if self.loaded.partial:
+            self._load_rest(self.loaded)  # the results follow the whole snapshot
+        else:
+            self.call_after_refresh(self._refresh_results)
+
+    @work(thread=True, group="reload", exit_on_error=False, description="load the rest")
+    def _load_rest(self, base: Loaded) -> None:
+        """Read the features the first frame did not need (``load_root(first=…)``)."""
+        loaded = load_root(base.root, previous=base, persist=False, changed=())
+        self.call_from_thread(self._take_rest, base, loaded)
+
+    def _take_rest(self, base: Loaded, loaded: Loaded) -> None:
+        if self.loaded is not base or not self._workbench_ready:
+            return  # a reload (after a key or a change on disk) read everything already
+        self.loaded = loaded
+        keep_out_of_gc()
+        self.refresh_all(keep=True, select=self.query_one(BoardView)._selected_key, results=False)
+        self._refresh_results()
 
     def _when_ready(self, fn: Callable[[], object]) -> bool:
         """False if the panes are mounted; else ``fn`` runs once they are and hold the test
         results (a key typed during the first frame is not lost)."""
-        if self._panes_ready:
+        if self._panes_ready and not self.loaded.partial:
             return False
         self._pending.append(fn)
         return True
@@ -421,6 +438,8 @@ class SddApp(LiveWorkspace, App[None]):
             t = self.results.totals()
             self._stage = feature_stage(feature, tests_passing=not (t["failed"] or t["errors"]))
             self._show_header()
+        if self.loaded.partial:
+            return  # keys typed meanwhile wait for the whole workspace
         pending, self._pending = self._pending, []
         for fn in pending:  # keys typed before the panes were there
             fn()
@@ -703,6 +722,8 @@ class SddApp(LiveWorkspace, App[None]):
     def action_switch_feature(self) -> None:
         from sdd_tui.ui.screens.switcher import FeatureSwitcher
 
+        if self._when_ready(self.action_switch_feature):
+            return  # the list needs every feature
         def chosen(feature_id: str | None) -> None:
             if feature_id:
                 self.switch_feature(feature_id)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sdd_tui.formats.board_state import load_board
 from sdd_tui.formats.tasks import Columns, checklist_from_rows, tasks_from_rows
 from sdd_tui.model.spec import Clarification, Heading, Requirement
-from sdd_tui.model.workspace import Feature, Problem, Workspace
+from sdd_tui.model.workspace import Feature, Problem, Workspace, match_feature_id
 from sdd_tui.workspace.discover import FeatureSource, active_feature, discover, find_root
 from sdd_tui.workspace.documents import DocumentCache, gc_paused
 from sdd_tui.workspace.facts import TASKS, DocFacts, FactsCache, default_store
@@ -53,6 +53,7 @@ class Loaded:
     facts: FactsCache = field(default_factory=FactsCache)
     memo: dict[str, tuple[Any, Feature, list[Problem]]] = field(default_factory=dict)
     discovered: list[Problem] = field(default_factory=list)  # what discover() reported
+    partial: bool = False  # only the features up to the one to show first (see load_root)
 
     @property
     def columns(self) -> Columns:
@@ -64,13 +65,15 @@ def load(
     *,
     cache: DocumentCache | None = None,
     parallel: bool = False,
+    first: str | bool | None = False,
 ) -> Loaded:
-    """Find the root from ``path`` (default: the current folder) and load everything."""
+    """Find the root from ``path`` (default: the current folder) and load everything (or,
+    with ``first``, the features up to the one to show first: see ``load_root``)."""
     start = Path.cwd() if path is None else Path(path)
     if not start.exists():
         raise WorkspaceError(f"no such file or directory: {start}")
     root = find_root(start)
-    return load_root(root, cache=cache, parallel=parallel)
+    return load_root(root, cache=cache, parallel=parallel, first=first)
 
 
 def load_root(
@@ -81,6 +84,7 @@ def load_root(
     persist: bool = True,
     changed: Iterable[str] | None = None,
     parallel: bool = False,
+    first: str | bool | None = False,
 ) -> Loaded:
     """Load the workspace at ``root``.
 
@@ -91,6 +95,10 @@ def load_root(
     and still exists, the folders are not walked again (see :func:`_known_files`).
     ``parallel``: parse many uncached files in a forked second process (one-shot commands
     only: see ``FactsCache.prefetch``; it never forks a process that runs other threads).
+    ``first``: not ``False`` — read only the features up to the one a workbench opens on (the
+    feature ``first`` names, else the active one, else the first with open tasks), so its
+    first frame waits for one feature, not a monorepo's hundreds; the snapshot is
+    ``partial`` and ``load_root(root, previous=it, changed=())`` completes it.
     """
     with gc_paused():
         return _load_root(
@@ -100,6 +108,7 @@ def load_root(
             persist=persist,
             changed=changed,
             parallel=parallel,
+            first=first,
         )
 
 
@@ -133,6 +142,7 @@ def _load_root(
     persist: bool,
     changed: Iterable[str] | None = None,
     parallel: bool = False,
+    first: str | bool | None = False,
 ) -> Loaded:
     # Symlinks in the root's own path (macOS /tmp, a linked home or checkout) must not make
     # every file look like a link out of the workspace.
@@ -164,16 +174,25 @@ def _load_root(
         facts.prefetch(root, [want for src in sources for want in _wanted(src)])
     new_memo: dict[str, tuple[Any, Feature, list[Problem]]] = {}
     features = []
-    for src in sources:
+    active = active_feature(root, [src.id for src in sources])
+    target = None
+    if first is not False:
+        ids = [src.id for src in sources]
+        target = (match_feature_id(ids, first) if isinstance(first, str) else None) or active
+    partial = False
+    for n, src in enumerate(sources):
         feature, feature_problems = _feature(
             root, src, facts, by_feature.get(src.id, {}), columns, memo
         )
         new_memo[src.id] = memo[src.id]
         features.append(feature)
         problems += feature_problems
-    memo.clear()
+        if first is not False and n + 1 < len(sources) and _opens_on(feature, target):
+            partial = True
+            break
+    if not partial:
+        memo.clear()
     memo.update(new_memo)
-    active = active_feature(root, [f.id for f in features])
     ws = Workspace(
         root=str(root),
         columns=column_ids,
@@ -184,7 +203,17 @@ def _load_root(
     )
     if persist:
         facts.save()
-    return Loaded(ws, root, board, board_raw, config, cache, sources, facts, memo, list(found))
+    return Loaded(
+        ws, root, board, board_raw, config, cache, sources, facts, memo, list(found), partial
+    )
+
+
+def _opens_on(feature: Feature, target: str | None) -> bool:
+    """The workbench opens on ``feature`` (the one named or active, else the first with open
+    tasks: see ``SddApp._initial_feature``)."""
+    if target is not None:
+        return feature.id == target
+    return not feature.archived and bool(feature.tasks) and not feature.finished
 
 
 def _read_raw(root: Path, relpath: str, problems: list[Problem]) -> bytes | None:
