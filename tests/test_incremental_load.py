@@ -63,3 +63,26 @@ def test_a_deleted_file_is_noticed(sample: Path) -> None:
     again = load_root(sample, previous=first, persist=False, changed=[plan])
     assert again.workspace.feature(FEATURE).documents.get("plan") is None  # type: ignore[union-attr]
     assert again.workspace == load_root(sample, persist=False).workspace
+
+
+def test_features_without_a_changed_file_are_reused_without_reading_them(
+    sample: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sdd_tui.workspace.facts import FactsCache
+
+    first = load_root(sample)
+    _edit(sample, TASKS, "- [ ] T009", "- [x] T009")
+    asked: list[str] = []
+    get = FactsCache.get
+
+    def counting(self, root, relpath, kind):  # type: ignore[no-untyped-def]
+        asked.append(relpath)
+        return get(self, root, relpath, kind)
+
+    monkeypatch.setattr(FactsCache, "get", counting)
+    again = load_root(sample, previous=first, persist=False, changed=[TASKS, BOARD_PATH])
+    assert asked and all(p.startswith(f"specs/{FEATURE}/") for p in asked)
+    for old, new in zip(first.workspace.features, again.workspace.features, strict=True):
+        assert (new is old) == (old.id != FEATURE)
+    monkeypatch.setattr(FactsCache, "get", get)
+    assert again.workspace == load_root(sample, persist=False).workspace

@@ -205,9 +205,10 @@ class SddApp(LiveWorkspace, App[None]):
         """The files changed on disk: redraw in place, keeping selection and scroll."""
         if self.feature is None:
             self.feature_id = self._initial_feature(None)
-        # The board first; the results are re-linked in a thread (``_refresh_results``).
+        # The board first; the results are re-linked in a thread once the writes pause (an
+        # agent saving every few hundred milliseconds would otherwise keep one running).
         self.refresh_all(keep=True, select=self.query_one(BoardView)._selected_key, results=False)
-        self._refresh_results()
+        self._schedule_results()
         self._refresh_detail()
 
     def results_may_have_changed(self) -> None:
@@ -724,6 +725,7 @@ class SddApp(LiveWorkspace, App[None]):
 
         if self._when_ready(self.action_switch_feature):
             return  # the list needs every feature
+
         def chosen(feature_id: str | None) -> None:
             if feature_id:
                 self.switch_feature(feature_id)

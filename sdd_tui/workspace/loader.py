@@ -161,9 +161,13 @@ def _load_root(
     board_raw = _read_raw(root, BOARD_PATH, problems)
     board, board_problems = load_board(board_raw, BOARD_PATH)
     problems += board_problems
-    if previous is not None and changed is not None and _known_files(root, previous, changed):
-        sources, found = previous.sources, previous.discovered
-    else:
+    fresh: set[str] | None = None  # the only files that may differ from ``previous``
+    if previous is not None and changed is not None:
+        changed = list(changed)
+        if _known_files(root, previous, changed):
+            sources, found = previous.sources, previous.discovered
+            fresh = set(changed)
+    if fresh is None:
         sources, found = discover(root)
     problems += found
     by_feature: dict[str, dict[str, Any]] = {}
@@ -182,7 +186,7 @@ def _load_root(
     partial = False
     for n, src in enumerate(sources):
         feature, feature_problems = _feature(
-            root, src, facts, by_feature.get(src.id, {}), columns, memo
+            root, src, facts, by_feature.get(src.id, {}), columns, memo, fresh
         )
         new_memo[src.id] = memo[src.id]
         features.append(feature)
@@ -266,19 +270,17 @@ def _feature(
     board: dict[str, Any],
     columns: Columns,
     memo: dict[str, tuple[Any, Feature, list[Problem]]],
+    fresh: set[str] | None = None,
 ) -> tuple[Feature, list[Problem]]:
-    """The feature for ``src`` (reused from ``memo`` when nothing it depends on changed)."""
+    """The feature for ``src`` (reused from ``memo`` when nothing it depends on changed).
+
+    ``fresh``: when known, the only paths written since the memo was made; a feature none of
+    whose files is among them is reused without looking at its files at all (a move in a
+    100-feature workspace stat'ed ~500 files, ~10 ms, to find 499 unchanged).
+    """
     docs = src.documents
     reader = _READER[src.layout]
-    tasks_f = _facts(root, docs.get("tasks"), facts, TASKS)
-    spec_f = _facts(root, docs.get("spec"), facts, reader)
-    checklist_fs = tuple(facts.get(root, p, None) for p in src.checklist_files)
-    req_fs = tuple(
-        spec_f if p == docs.get("spec") else facts.get(root, p, reader)
-        for p in src.requirement_files
-    )
-    plan_f = _facts(root, docs.get("plan"), facts, None)
-    key = (
+    head = (
         src.id,
         src.layout,
         src.path,
@@ -288,6 +290,29 @@ def _feature(
         tuple(src.checklist_files),
         tuple(src.requirement_files),
         src.in_progress_sections,
+    )
+    cached = memo.get(src.id)
+    if fresh is not None and cached is not None:
+        old = cached[0]
+        if (
+            old[: len(head)] == head
+            and old[-2] == board
+            and old[-1] == columns
+            and fresh.isdisjoint(p for p in docs.values() if p)
+            and fresh.isdisjoint(src.checklist_files)
+            and fresh.isdisjoint(src.requirement_files)
+        ):
+            return cached[1], cached[2]
+    tasks_f = _facts(root, docs.get("tasks"), facts, TASKS)
+    spec_f = _facts(root, docs.get("spec"), facts, reader)
+    checklist_fs = tuple(facts.get(root, p, None) for p in src.checklist_files)
+    req_fs = tuple(
+        spec_f if p == docs.get("spec") else facts.get(root, p, reader)
+        for p in src.requirement_files
+    )
+    plan_f = _facts(root, docs.get("plan"), facts, None)
+    key = (
+        *head,
         tasks_f,
         spec_f,
         checklist_fs,
@@ -296,7 +321,6 @@ def _feature(
         board,
         columns,
     )
-    cached = memo.get(src.id)
     if cached is not None and cached[0] == key:
         return cached[1], cached[2]
     problems: list[Problem] = []
