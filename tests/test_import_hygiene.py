@@ -99,3 +99,27 @@ def test_no_headless_module_imports_the_ui(pkg: str) -> None:
         assert "textual" not in roots, path
         assert not any(m == "sdd_tui.ui" or m.startswith("sdd_tui.ui.") for m in anywhere), path
         assert "git" not in {m.split(".")[0] for m in top}, path
+
+
+def test_the_first_frame_does_not_wait_for_the_panes_modules() -> None:
+    """What only the spec, plan and tests panes (mounted after the first frame), the help
+    screen and the diff view need is imported when they are used, not with the app."""
+    code = (
+        "import json, sys; import sdd_tui.ui.app; "
+        "print(json.dumps(sorted(m for m in sys.modules if m in {!r})))"
+    ).format(
+        {
+            "sdd_tui.ui.widgets.tests_pane",
+            "sdd_tui.ui.widgets.doc_pane",
+            "sdd_tui.ui.widgets.document_view",
+            "sdd_tui.ui.markdown_lines",
+            "sdd_tui.ui.screens.help",
+            "sdd_tui.formats.junit",
+            "textual.widgets._tabs",
+        }
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
@@ -15,9 +16,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.geometry import Size
-from textual.widgets import Input, Tab, Tabs
+from textual.widgets import Input
 
-from sdd_tui.formats.junit import TestResults
 from sdd_tui.model.workspace import Feature, Problem
 from sdd_tui.operations import board as board_ops
 from sdd_tui.operations import history
@@ -25,16 +25,20 @@ from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.stage import feature_stage
 from sdd_tui.textsafe import safe
 from sdd_tui.ui.live import LiveWorkspace, collect_from_now_on, keep_out_of_gc
-from sdd_tui.ui.markdown_lines import Palette
-from sdd_tui.ui.screens.help import HelpScreen, binding_rows
 from sdd_tui.ui.widgets.board import BoardAction, BoardView
-from sdd_tui.ui.widgets.doc_pane import DocPane
 from sdd_tui.ui.widgets.header import WorkbenchHeader
 from sdd_tui.ui.widgets.key_bar import KeyBar
 from sdd_tui.ui.widgets.quiet import set_border_subtitle
-from sdd_tui.ui.widgets.tests_pane import TestsPane
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.loader import HISTORY_PATH, Loaded, load_root
+
+if TYPE_CHECKING:  # imported when the panes mount, after the first frame
+    from textual.widgets import Tabs
+
+    from sdd_tui.formats.junit import TestResults
+    from sdd_tui.ui.markdown_lines import Palette
+    from sdd_tui.ui.widgets.doc_pane import DocPane
+    from sdd_tui.ui.widgets.tests_pane import TestsPane
 
 PANES = ("board", "spec", "plan", "tests")
 PANE_TITLES = {"board": "Board", "spec": "Spec", "plan": "Plan", "tests": "Tests"}
@@ -121,6 +125,11 @@ class SddApp(LiveWorkspace, App[None]):
         yield KeyBar(id="keys")
 
     async def _mount_panes(self) -> None:
+        from textual.widgets import Tab, Tabs
+
+        from sdd_tui.ui.widgets.doc_pane import DocPane
+        from sdd_tui.ui.widgets.tests_pane import TestsPane
+
         screen = self.default_screen  # a screen pushed meanwhile must not receive them
         await screen.query_one("#pane-board", Pane).mount(
             Input(placeholder="filter cards…", id="filter")
@@ -186,6 +195,16 @@ class SddApp(LiveWorkspace, App[None]):
         self.refresh_all(keep=True, select=self.query_one(BoardView)._selected_key, results=False)
         self._refresh_results()
 
+    def _tests_pane(self) -> TestsPane:
+        from sdd_tui.ui.widgets.tests_pane import TestsPane
+
+        return self.query_one("#tests", TestsPane)
+
+    def _doc_pane(self, name: str) -> DocPane:
+        from sdd_tui.ui.widgets.doc_pane import DocPane
+
+        return self.query_one(f"#{name}", DocPane)
+
     def _when_ready(self, fn: Callable[[], object]) -> bool:
         """False if the panes are mounted; else ``fn`` runs once they are and hold the test
         results (a key typed during the first frame is not lost)."""
@@ -232,7 +251,7 @@ class SddApp(LiveWorkspace, App[None]):
         """The root-relative path of the document in the focused (or active) pane."""
         focused = self.focused
         for name in ("spec", "plan") if self._panes_ready else ():
-            pane = self.query_one(f"#{name}", DocPane)
+            pane = self._doc_pane(name)
             if focused is not None and focused in pane.query("*"):
                 return pane.current
         feature = self.feature
@@ -249,7 +268,7 @@ class SddApp(LiveWorkspace, App[None]):
             if name in ("spec", "plan"):
                 if not self._panes_ready:
                     continue
-                path = self.query_one(f"#{name}", DocPane).current
+                path = self._doc_pane(name).current
             elif name == "board" and feature is not None:
                 path = feature.documents.get("tasks")
             mark = info.mark(path) if info is not None else None
@@ -315,6 +334,8 @@ class SddApp(LiveWorkspace, App[None]):
         return found
 
     def palette(self) -> Palette:
+        from sdd_tui.ui.markdown_lines import Palette
+
         theme = self.current_theme
         fg = theme.foreground or "white"
         panel = theme.panel or theme.surface or "black"
@@ -375,7 +396,7 @@ class SddApp(LiveWorkspace, App[None]):
         if documents:
             self._show_documents(keep=keep)
         if results:
-            self.query_one(TestsPane).show(self.results, self.result_problems)
+            self._tests_pane().show(self.results, self.result_problems)
         self.sub_title = feature.id if feature else ""
         if documents:
             self._show_git_marks()
@@ -383,10 +404,10 @@ class SddApp(LiveWorkspace, App[None]):
     def _show_documents(self, *, keep: bool) -> None:
         pal = self.palette()
         spec_docs, plan_docs = _pane_documents(self.feature)
-        self.query_one("#spec", DocPane).set_documents(
+        self._doc_pane("spec").set_documents(
             spec_docs, self.read_document, pal, empty="No spec for this feature yet.", keep=keep
         )
-        self.query_one("#plan", DocPane).set_documents(
+        self._doc_pane("plan").set_documents(
             plan_docs, self.read_document, pal, empty="No plan yet (run /plan).", keep=keep
         )
 
@@ -405,7 +426,7 @@ class SddApp(LiveWorkspace, App[None]):
         the UI thread that would hold up the keys typed after a move."""
         if not (self._workbench_ready and self._panes_ready):
             return
-        panes = self.default_screen.query(TestsPane)
+        panes = self.default_screen.query("#tests")
         if not panes:
             return  # the app is closing
         self._results_generation += 1
@@ -433,7 +454,7 @@ class SddApp(LiveWorkspace, App[None]):
             return  # a newer read is on its way (it shows the same or fresher results)
         self._take_results(results, problems, status)
         keep_out_of_gc()
-        self.query_one(TestsPane).show(self.results, self.result_problems)
+        self._tests_pane().show(self.results, self.result_problems)
         feature = self.feature
         if self.results is not None and self.results.cases and feature is not None:
             t = self.results.totals()
@@ -453,7 +474,7 @@ class SddApp(LiveWorkspace, App[None]):
 
     def _load_results(self) -> None:
         """Read and link the results on the UI thread (for a key that needs them now)."""
-        pane = self.query_one(TestsPane)
+        pane = self._tests_pane()
         results, problems = pane.load(self.loaded, self.feature)
         self._take_results(results, problems, pane.task_status(self.feature))
 
@@ -466,21 +487,20 @@ class SddApp(LiveWorkspace, App[None]):
             board.test_status = status
             board.show(self.loaded.workspace, self.feature)
 
-    @on(TestsPane.Changed)
-    def _tests_changed(self) -> None:
+    def on_tests_pane_changed(self) -> None:
         """Results read in a thread, or a test run ended: refresh what shows them."""
         self.refresh_all(keep=True)
 
     def action_run_tests(self) -> None:
         if not self._when_ready(self.action_run_tests):
-            self.query_one(TestsPane).request_run()
+            self._tests_pane().request_run()
 
     def action_trace(self) -> None:
         from sdd_tui.ui.screens.trace import TraceScreen
 
         if self._when_ready(self.action_trace):
             return
-        pane = self.query_one(TestsPane)
+        pane = self._tests_pane()
         if pane.trace is None:
             self._load_results()
         if pane.trace is not None:
@@ -512,12 +532,15 @@ class SddApp(LiveWorkspace, App[None]):
             screen.query_one(f"#pane-{p}").set_class(p == name, "-active")
         if not self._panes_ready:
             return
+        from textual.widgets import Tabs
+
         tabs = screen.query_one("#pane-tabs", Tabs)
         if tabs.active != f"tab-{name}":
             tabs.active = f"tab-{name}"
 
-    @on(Tabs.TabActivated, "#pane-tabs")
-    def _pane_tab(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tabs.id != "pane-tabs":
+            return
         name = (event.tab.id or "tab-board").removeprefix("tab-")
         if name in PANES:
             self.action_pane(name)
@@ -533,7 +556,7 @@ class SddApp(LiveWorkspace, App[None]):
         elif name == "tests":
             self.screen.set_focus(self.query_one("#tests-cases"))
         else:
-            self.screen.set_focus(self.query_one(f"#{name}", DocPane).view)
+            self.screen.set_focus(self._doc_pane(name).view)
 
     def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
         for node in event.widget.ancestors_with_self:
@@ -694,7 +717,9 @@ class SddApp(LiveWorkspace, App[None]):
     # -- screens -----------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from sdd_tui.ui.screens.help import HelpScreen, binding_rows
         from sdd_tui.ui.widgets.board import CardList
+        from sdd_tui.ui.widgets.doc_pane import DocPane
 
         sections = [
             (

@@ -27,7 +27,6 @@ from textual.screen import ModalScreen
 
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.textsafe import safe
-from sdd_tui.ui.widgets.document_view import DocumentView
 from sdd_tui.workspace.loader import Loaded, load_root
 
 if TYPE_CHECKING:
@@ -138,9 +137,13 @@ class DiffScreen(ModalScreen[None]):
         self.diff = diff
 
     def compose(self) -> ComposeResult:
+        from sdd_tui.ui.widgets.document_view import DocumentView  # not before the first frame
+
         yield DocumentView(id="diff-view")
 
     def on_mount(self) -> None:
+        from sdd_tui.ui.widgets.document_view import DocumentView
+
         view = self.query_one(DocumentView)
         view.border_title = self.title_
         lines: list[tuple[int, Text]] = []
