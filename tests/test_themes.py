@@ -525,3 +525,27 @@ def test_corrupt_trust_store_trusts_nothing(config_dir: Path, tmp_path: Path) ->
     assert not prefs.is_command_trusted(tmp_path, "make")
     prefs.trust_command(tmp_path, "make")
     assert prefs.is_command_trusted(tmp_path, "make")
+
+
+def test_a_saved_light_theme_is_there_from_the_first_frame(config_dir: Path) -> None:
+    """The start theme is chosen without Textual's theme watcher (which would parse all the
+    CSS a second time before the first frame): the stylesheet, the classes and the colours
+    must be the theme's all the same."""
+    from sdd_tui.ui.app import SddApp
+    from sdd_tui.workspace.loader import load
+
+    sample = Path(__file__).resolve().parent.parent / "sample_workspace"
+    prefs.save_theme("sdd-light")
+    app = SddApp(load(sample))
+    assert app.theme == "sdd-light"
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            theme = app.current_theme
+            assert not theme.dark
+            assert app.has_class("-light-mode") and not app.has_class("-dark-mode")
+            assert app.stylesheet._variables == app.get_css_variables()
+            assert app.screen.styles.background == Color.parse(theme.background or "")
+
+    asyncio.run(run())

@@ -299,8 +299,23 @@ class SddApp(LiveWorkspace, App[None]):
         preferred = theme_cache.preferred_theme()
         for name in (preferred, "sdd-dark", "textual-dark"):
             if name and name in self.available_themes:
-                self.theme = name
+                self._start_theme(name)
                 break
+
+    def _start_theme(self, name: str) -> None:
+        """Choose the theme before the stylesheet is first read.  Setting ``self.theme`` now
+        would run Textual's theme watcher, which queues a second parse of all the CSS (~8 ms
+        before the first frame); this does what the watcher does, minus that."""
+        try:
+            self.set_reactive(App.theme, name)
+            dark = self.current_theme.dark
+            self.set_class(dark, "-dark-mode", update=False)
+            self.set_class(not dark, "-light-mode", update=False)
+            self.set_class(True, f"-theme-{name}", update=False)
+            self._refresh_truecolor_filter(self.ansi_theme)
+            self.stylesheet.set_variables(self.get_css_variables())  # not parsed yet: cheap
+        except AttributeError:  # a Textual without these: let its watcher do it all
+            self.theme = name
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         from sdd_tui.ui.theme_vars import theme_variable_defaults
