@@ -188,7 +188,9 @@ def _load_root(
         feature, feature_problems = _feature(
             root, src, facts, by_feature.get(src.id, {}), columns, memo, fresh
         )
-        new_memo[src.id] = memo[src.id]
+        entry = memo.get(src.id)  # another thread's load may be swapping the memo: then
+        if entry is not None:  # this feature is simply read again next time
+            new_memo[src.id] = entry
         features.append(feature)
         problems += feature_problems
         if first is not False and n + 1 < len(sources) and _opens_on(feature, target):
