@@ -184,7 +184,11 @@ class SddApp(LiveWorkspace, App[None]):
     @work(thread=True, group="reload", exit_on_error=False, description="load the rest")
     def _load_rest(self, base: Loaded) -> None:
         """Read the features the first frame did not need (``load_root(first=…)``)."""
-        loaded = load_root(base.root, previous=base, persist=False, changed=())
+        try:
+            loaded = load_root(base.root, previous=base, persist=False, changed=())
+        except Exception:  # the keys waiting for it must not wait forever: read it all here
+            self.call_from_thread(self.reload)
+            return
         self.call_from_thread(self._take_rest, base, loaded)
 
     def _take_rest(self, base: Loaded, loaded: Loaded) -> None:
