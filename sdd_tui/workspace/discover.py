@@ -148,14 +148,7 @@ def _speckit(root: Path, problems: list[Problem]) -> list[FeatureSource]:
         if not (_SPECKIT_DIR.fullmatch(e.name) or known):
             continue
         f = FeatureSource(e.name, "speckit", rel(root, folder))
-        for role, name in (
-            ("spec", "spec.md"),
-            ("plan", "plan.md"),
-            ("tasks", "tasks.md"),
-            ("research", "research.md"),
-            ("data_model", "data-model.md"),
-            ("quickstart", "quickstart.md"),
-        ):
+        for role, name in _SPECKIT_DOCS:
             f.documents[role] = _present(root, folder / name)
         f.checklist_files = [
             p for p in _walk_md(root, folder / "checklists", problems) if p.count("/") == 3
