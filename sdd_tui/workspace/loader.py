@@ -53,11 +53,16 @@ class Loaded:
     facts: FactsCache = field(default_factory=FactsCache)
     memo: dict[str, tuple[Any, Feature, list[Problem]]] = field(default_factory=dict)
     discovered: list[Problem] = field(default_factory=list)  # what discover() reported
-    partial: bool = False  # only the features up to the one to show first (see load_root)
 
     @property
     def columns(self) -> Columns:
         return Columns(self.workspace.columns)
+
+    @property
+    def partial(self) -> bool:
+        """Only the features up to the one to show first were read (``load_root(first=…)``):
+        discovery found more sources than there are features."""
+        return len(self.workspace.features) < len(self.sources)
 
 
 def load(
@@ -209,9 +214,7 @@ def _load_root(
     )
     if persist:
         facts.save()
-    return Loaded(
-        ws, root, board, board_raw, config, cache, sources, facts, memo, list(found), partial
-    )
+    return Loaded(ws, root, board, board_raw, config, cache, sources, facts, memo, list(found))
 
 
 def _opens_on(feature: Feature, target: str | None) -> bool:
