@@ -42,9 +42,12 @@ START_CARDS = 18
 
 
 def column_title(app, column: str) -> str:  # type: ignore[no-untyped-def]
-    from textual.widgets import Static
+    from ui_helpers import column_titles
 
-    return app.query_one(f"#column-{column} .column-title", Static).render().plain
+    from sdd_tui.ui.widgets.board import CardList
+
+    index = [c.column for c in app.query(CardList)].index(column)
+    return column_titles(app)[index]
 
 
 # --------------------------------------------------------------------------- every kind of save

@@ -18,6 +18,7 @@ from ui_helpers import (
     changed_lines,
     column_keys,
     column_of,
+    column_titles,
     find_on_screen,
     make_app,
     selected,
@@ -71,7 +72,7 @@ async def test_start_focuses_board_with_first_todo_card_selected(sample: Path) -
         # the stage flow, with the feature's current stage: tasks exist, not all done
         assert "Specify" in header and "Verify" in header
         assert "✓Tasks → Implement" in header
-        titles = [t.render().plain for t in app.query(".column-title")]
+        titles = column_titles(app)
         assert titles == ["Todo  8", "In Progress  2", "Review  1", "Done  7"]
 
 
@@ -449,7 +450,7 @@ async def test_slash_filters_cards_and_escape_clears(sample: Path) -> None:
         assert column_keys(app, "in_progress") == ["T010"]
         assert column_keys(app, "review") == []
         assert column_keys(app, "done") == []
-        titles = [t.render().plain for t in app.query(".column-title")]
+        titles = column_titles(app)
         assert titles == ["Todo  4/8", "In Progress  1/2", "Review  0/1", "Done  0/7"]
 
         # enter goes back to the board, still filtered; keys work on the filtered cards

@@ -94,6 +94,15 @@ def board(app):  # type: ignore[no-untyped-def]
     return app.query_one(BoardView)
 
 
+def column_titles(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The column titles as shown (each card list's border title), left to right."""
+    from textual.content import Content
+
+    from sdd_tui.ui.widgets.board import CardList
+
+    return [Content.from_markup(cards.border_title or "").plain for cards in app.query(CardList)]
+
+
 def column_keys(app, column: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Task keys shown in ``column``, top to bottom, read from the OptionList itself."""
     from sdd_tui.ui.widgets.board import CardList

@@ -1,6 +1,8 @@
 """The kanban board: one virtualised card list per column, driven from the keyboard.
 
-Each column is an ``OptionList`` (virtualised: no widget per card).  The board keeps the
+Each column is an ``OptionList`` (virtualised: no widget per card) whose border title is the
+column's name and card count: no title widget and no column container, which were eight of
+the ~20 widgets mounted and drawn before the first frame.  The board keeps the
 selection by task key, so it follows a card through moves, undo, redo and reloads.  Card
 operations are posted as ``BoardView.Request`` messages; the app performs them through the
 core's operations and calls ``show`` with the new snapshot.
@@ -14,16 +16,16 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.board import column_tasks
 from sdd_tui.ui.cards import card_colors, card_text
-from sdd_tui.ui.widgets.quiet import update_static
+from sdd_tui.ui.widgets.quiet import set_border_title
 
 
 class CardList(OptionList):
@@ -42,10 +44,12 @@ class CardList(OptionList):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
-    def __init__(self, column: str, *, id: str | None = None) -> None:
+    def __init__(self, column: str, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.column = column
+        self.title = title
         self.keys: list[str] = []
+        self.border_title = Text(title, "bold")
 
     async def _on_click(self, event: events.Click) -> None:
         """A click selects the card; a double click opens its detail (like ``enter``).
@@ -61,17 +65,6 @@ class CardList(OptionList):
         self.highlighted = clicked
         if event.chain >= 2:
             self.action_select()
-
-
-class BoardColumn(Vertical):
-    def __init__(self, column: str, title: str) -> None:
-        super().__init__(classes="board-column", id=f"column-{column}")
-        self.column = column
-        self.title = title
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.title, classes="column-title")
-        yield CardList(self.column, id=f"cards-{self.column}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +114,7 @@ class BoardView(Horizontal):
 
     def compose(self) -> ComposeResult:
         for c in self._columns:  # composed with the board: no second mount before the paint
-            yield BoardColumn(c, self._titles.get(c, c))
+            yield CardList(c, self._titles.get(c, c), id=f"cards-{c}")
 
     # -- content -----------------------------------------------------------------------
 
@@ -132,7 +125,7 @@ class BoardView(Horizontal):
         self._titles = titles
         self.__dict__.pop("_rendered", None)
         await self.remove_children()
-        await self.mount_all([BoardColumn(c, titles.get(c, c)) for c in columns])
+        await self.mount_all([CardList(c, titles.get(c, c), id=f"cards-{c}") for c in columns])
 
     def show(self, ws: Workspace, feature: Feature | None, *, select: str | None = None) -> None:
         """Render ``feature``'s cards; keep (or set) the selection by task key."""
@@ -176,11 +169,10 @@ class BoardView(Horizontal):
             if options:
                 options.pop()
             cards.set_options(options)
-            title = self.query_one(f"#column-{column} .column-title", Static)
             total = len(column_tasks(ws, feature, column)) if (feature and needle) else len(tasks)
             count = f"{len(tasks)}/{total}" if needle else str(len(tasks))
-            update_static(
-                title,
+            set_border_title(
+                cards,
                 Text.assemble((self._titles.get(column, column), "bold"), "  ", (count, "dim")),
             )
         self._restore_selection(keep_focus)

@@ -32,3 +32,12 @@ def set_border_subtitle(widget: Widget, subtitle: str) -> None:
         return
     widget.__dict__["_sdd_subtitle"] = subtitle
     widget.border_subtitle = Text(subtitle) if subtitle else None
+
+
+def set_border_title(widget: Widget, title: Text) -> None:
+    """Set the border title to ``title`` if it shows something else."""
+    key = _key(title)
+    if widget.__dict__.get("_sdd_title") == key:
+        return
+    widget.__dict__["_sdd_title"] = key
+    widget.border_title = title
