@@ -1,16 +1,21 @@
-"""Test-case rows: their height is known without measuring, and a long line is cut, not
-wrapped (the tests pane of a 20,000-task workspace lists ~6,000 cases)."""
+"""List prompts measured cheaply.  Test-case rows: their height is known without measuring,
+and a long line is cut, not wrapped (the tests pane of a 20,000-task workspace lists ~6,000
+cases).  Board cards: their height, counted from the plain text, is the one ``Content`` wraps
+them to."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from ui_helpers import anyio_backend  # noqa: F401  (fixture)
 
-from sdd_tui.ui.widgets.rows import Rows
+from sdd_tui.ui.widgets.rows import Rows, Wrapped
 
 pytestmark = pytest.mark.anyio
 
@@ -43,3 +48,34 @@ async def test_a_long_case_is_cut_with_an_ellipsis_and_markup_stays_text() -> No
         assert any("✔ [b]ok[/b]" in line for line in lines)
         options = app.query_one(OptionList)
         assert options._lines[:2] == [(0, 0), (1, 0)]  # one row each, measured from the Rows
+
+
+# --------------------------------------------------------------------------- board cards
+
+_PIECES = st.sampled_from([*"ab xyz-_/.()\n\t界🙂é", "  ", "word ", "\n\n"])
+_CHUNKS = st.lists(_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    parts=st.lists(st.tuples(_CHUNKS, st.sampled_from(["", "bold", "dim"]))),
+    width=st.integers(min_value=1, max_value=60),
+)
+def test_a_wrapped_card_is_exactly_as_tall_as_its_content(parts, width) -> None:  # type: ignore[no-untyped-def]
+    text = Text.assemble(*parts)
+    expected = Content.from_rich_text(text).get_height({}, width)
+    assert Wrapped(text).get_height({}, width) == expected
+    again = Wrapped(text)
+    again.get_height({}, width + 7)  # the height is remembered per width, not once
+    assert again.get_height({}, width) == expected
+
+
+def test_a_wrapped_card_follows_the_list_rules() -> None:
+    text = Text("a long title that wraps " * 3)
+    nowrap = {"text_wrap": "nowrap", "text_overflow": "ellipsis"}
+    assert (
+        Wrapped(text).get_height(nowrap, 10)
+        == 1
+        == Content.from_rich_text(text).get_height(nowrap, 10)
+    )
+    assert Wrapped(text).get_height({}, 10) > 1

@@ -26,6 +26,7 @@ from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.board import column_tasks
 from sdd_tui.ui.cards import card_colors, card_text
 from sdd_tui.ui.widgets.quiet import set_border_title
+from sdd_tui.ui.widgets.rows import Wrapped
 
 
 class CardList(OptionList):
@@ -164,7 +165,7 @@ class BoardView(Horizontal):
                     tests=self.test_status.get(t.key),
                     colors=colors,
                 )
-                options.append(Option(text, id=t.key))
+                options.append(Option(Wrapped(text), id=t.key))
                 options.append(None)
             if options:
                 options.pop()
