@@ -120,6 +120,8 @@ def edit_dump(
             if key in new_tasks:
                 edits.append((at, stop, key, "\n" + _entry_text(key, new_tasks[key])))
             elif stop == len(block):  # the last entry: drop the comma before it
+                if at == 0:
+                    return None  # the only entry: no comma before it
                 edits.append((at - 1, stop, key, ""))
             else:
                 edits.append((at, stop + 1, key, ""))
@@ -139,6 +141,9 @@ def edit_dump(
                 if at < 0:
                     return None
                 edits.append((at, at, key, "\n" + _entry_text(key, new_tasks[key]) + ","))
+    drops_last = any(text == "" and to == len(block) for _, to, _, text in edits)
+    if drops_last and any(frm == len(block) for frm, _, _, _ in edits):
+        return None  # the last entry dropped and one appended: its comma would be wrong
     edits.sort()  # new entries at one place go in key order
     for (_, a_end, _, _), (b_start, _, _, _) in itertools.pairwise(edits):
         if b_start < a_end:
