@@ -14,11 +14,11 @@ Open questions are the ``[NEEDS CLARIFICATION: …]`` markers (``formats.require
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sdd_tui.formats.completeness import normalise, section_range
 from sdd_tui.formats.markdown import MdStructure
 from sdd_tui.formats.text import SourceText
+from sdd_tui.model.record import record
 
 _SESSION = re.compile(r"Session\s*:?\s*(.*)", re.IGNORECASE)
 _QA = re.compile(
@@ -29,7 +29,7 @@ _Q_ONLY = re.compile(r"\s*(?:[-*+]|\d{1,9}[.)])\s+\*{0,2}Q\*{0,2}\s*[:.]\*{0,2}\
 _A_LINE = re.compile(r"\s*(?:[-*+]\s+)?\*{0,2}A\*{0,2}\s*[:.]\*{0,2}\s*(?P<a>.*)$")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AnsweredQuestion:
     session: str  # the session's date or title, "" outside a session
     question: str

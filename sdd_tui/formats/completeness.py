@@ -21,10 +21,10 @@ of the same or a higher level.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sdd_tui.formats.markdown import MdHeading, MdStructure
 from sdd_tui.formats.text import SourceText
+from sdd_tui.model.record import record
 
 SPECKIT_SECTIONS = ("User Scenarios & Testing", "Requirements", "Success Criteria")
 ZENCODER_SECTIONS = (
@@ -70,7 +70,7 @@ _OPENSPEC_REQ = re.compile(r"Requirement:\s*(.+)", re.IGNORECASE)
 _SCENARIO = re.compile(r"Scenario:", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SectionStatus:
     """One template section of one spec file: ``ok``, ``missing`` or ``empty``.
 
@@ -88,7 +88,7 @@ class SectionStatus:
         return self.status == "ok"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CriterionBlock:
     """A Kiro requirement or an OpenSpec requirement with its criteria or scenarios."""
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sdd_tui.model.record import record
+
 STATUSES = ("passed", "failed", "error", "skipped")
 MAX_TEXT = 200_000  # characters of failure text kept per case
 _FINAL = {"failure": "failed", "error": "error"}
@@ -68,7 +70,7 @@ class NotJUnit(JUnitError):
     """Well-formed XML that is not a JUnit report (coverage.xml, checkstyle, …)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TestCase:
     """One ``<testcase>``; ``status`` is passed | failed | error | skipped."""
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sdd_tui.formats.boxes import BoxTuple
 from sdd_tui.formats.task_grammar import TaskText, checklist_tags, parse_task_text, slug
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem, Task
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Columns:
     """The configured columns and the roles sdd-tui gives them."""
 

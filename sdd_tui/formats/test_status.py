@@ -23,7 +23,8 @@ data (untrusted): a wrong shape becomes a :class:`TestStatusError`, never an exc
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+
+from sdd_tui.model.record import record
 
 KNOWN_STATUSES = ("passing", "failing", "in_progress")
 LOCATIONS = ("test-status.json", ".zencoder/test-status.json")
@@ -40,7 +41,7 @@ class TestStatusError(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Criterion:
     key: str
     requirement: str
@@ -55,7 +56,7 @@ class Criterion:
         return self.status in KNOWN_STATUSES
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TestStatus:
     __test__ = False
 

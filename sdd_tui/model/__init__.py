@@ -1,7 +1,8 @@
 """The workspace model: plain, immutable data with no I/O and no UI.
 
-Parse results are immutable: frozen dataclasses with slots, and NamedTuples for the
-per-task records a 20,000-task workspace builds on every load.  Validation belongs at the
+Parse results are immutable: ``@record`` classes (frozen dataclasses with slots, see
+``record``), and NamedTuples for the per-task records a 20,000-task workspace builds on
+every load.  Validation belongs at the
 edges (config, board state, themes), which use pydantic.
 """
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from sdd_tui.model.record import record
 
 DONE_MARKS = frozenset("xX")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BoxItem:
     """A Markdown list item that starts with a task box, as found in one file.
 
@@ -69,7 +70,7 @@ class Task(NamedTuple):
         return self.mark in " xX-"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChecklistItem:
     """One item of a review checklist (a checklists/*.md file or a checkbox list in a spec)."""
 

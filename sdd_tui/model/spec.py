@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sdd_tui.model.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Heading:
     line: int  # 1-based
     level: int
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Requirement:
     """A requirement, success criterion or acceptance criterion defined in a spec.
 
@@ -32,7 +32,7 @@ class Requirement:
         return self.kind == "functional"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Clarification:
     feature: str
     text: str

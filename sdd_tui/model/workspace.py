@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from sdd_tui.model.items import ChecklistItem, Task
+from sdd_tui.model.record import record
 from sdd_tui.model.spec import Clarification, Heading, Requirement
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Problem:
     """Something that could not be read; ``path`` is relative to the root, ``line`` 1-based."""
 
@@ -27,7 +28,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Feature:
     """One feature of one layout.
 
@@ -71,7 +72,7 @@ class Feature:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Workspace:
     root: str
     columns: tuple[str, ...]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from sdd_tui.formats.board_state import (
 )
 from sdd_tui.formats.tasks import Columns, board_key, build_tasks
 from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.boxes import OperationError, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
@@ -39,7 +39,7 @@ from sdd_tui.workspace.writer import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """What one operation did, as recorded in history."""
 

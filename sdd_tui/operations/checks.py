@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sdd_tui.formats.completeness import SectionStatus, delta_spec_gaps, spec_completeness
 from sdd_tui.formats.junit import TestCase, TestResults
 from sdd_tui.model.items import Task
+from sdd_tui.model.record import record
 from sdd_tui.model.spec import Requirement
 from sdd_tui.model.workspace import Feature, Problem, Workspace
 from sdd_tui.operations.trace import covers  # one rule for "a Kiro 1 covers 1.2"
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning", "off")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     id: str
     severity: str  # the default
@@ -67,7 +68,7 @@ DEFAULT_SEVERITY = {r.id: r.severity for r in RULES}
 TRACED_KINDS = ("functional", "nonfunctional")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     rule: str
     severity: str
@@ -280,7 +281,7 @@ _PATH = re.compile(r"[\w./-]+\.[A-Za-z]{1,5}\b")
 _LINK_PROPERTIES = ("requirements", "requirement", "tasks", "task")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CaseLink:
     """What one test case proves in one feature: canonical requirement IDs and task keys."""
 
@@ -392,7 +393,7 @@ def failed(case: TestCase) -> bool:
 # --------------------------------------------------------------------------- coverage
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Coverage:
     """A requirement with the tasks that reference it and the tests that prove it."""
 

@@ -8,11 +8,11 @@ key on a fresh parse of the file, so an edit made meanwhile by an agent or an ed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sdd_tui.formats.tasks import build_checklist
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
 from sdd_tui.operations.boxes import OperationError, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sdd_tui.workspace.loader import Loaded
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Tick:
     """What a toggle did."""
 

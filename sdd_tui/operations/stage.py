@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
 
 STAGES = ("Specify", "Plan", "Tasks", "Implement", "Verify")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Stage:
     index: int  # the stage the feature is in (0..4)
     complete: bool  # every stage done: tasks done and tests passing

@@ -24,11 +24,11 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sdd_tui.formats.junit import strip_escapes
+from sdd_tui.model.record import record
 from sdd_tui.workspace.fsread import within
 from sdd_tui.workspace.results import ResultsCache, fingerprint, load_results
 
@@ -98,7 +98,7 @@ def clean_line(line: str) -> str:
 # --------------------------------------------------------------------------- running
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RunResult:
     command: str
     returncode: int | None
@@ -276,7 +276,7 @@ def _close_transport(proc: asyncio.subprocess.Process) -> None:
 # --------------------------------------------------------------------------- summary
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RunSummary:
     """A finished run with the results read back afterwards."""
 

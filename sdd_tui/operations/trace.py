@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from sdd_tui.formats.junit import TestCase
 from sdd_tui.model.items import Task
+from sdd_tui.model.record import record
 from sdd_tui.model.spec import Requirement
 from sdd_tui.model.workspace import Feature, Problem, Workspace
 
@@ -113,7 +114,7 @@ def _words(text: str) -> str:
     return _WORD.sub("_", _CAMEL.sub("_", text).lower()).strip("_")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NameRef:
     kind: str  # req | task
     key: str  # canonical
@@ -228,7 +229,7 @@ def _same_module(a: str, b: str) -> bool:
 # --------------------------------------------------------------------------- links
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CaseLink:
     """What one test case is linked to in one feature.
 
@@ -342,7 +343,7 @@ def _rejoin(ws: Workspace, refs: tuple[str, ...]) -> list[str]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CaseFacts:
     """What a test case says about itself, independent of the workspace's specs: IDs in its
     name, classname and properties, and the test files (modules) it may come from."""
@@ -425,7 +426,7 @@ def tests_status(cases: Iterable[TestCase]) -> str:
     return seen
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TraceRow:
     """One requirement with the tasks that reference it and the tests that prove it."""
 

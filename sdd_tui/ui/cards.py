@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rich.errors import StyleSyntaxError
@@ -10,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 from sdd_tui.model.items import Task
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
 from sdd_tui.textsafe import safe
 
@@ -20,7 +20,7 @@ TEST_DOTS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CardColors:
     """Rich styles for card parts, from the theme's ``sdd-*`` variables."""
 
@@ -29,6 +29,9 @@ class CardColors:
     parallel: str = "bold magenta"
     requirement: str = "italic #7aa2f7"
     muted: str = "dim"
+
+
+DEFAULT_COLORS = CardColors()
 
 
 def card_colors(variables: dict[str, Any]) -> CardColors:
@@ -61,7 +64,7 @@ def card_text(
     *,
     done_keys: frozenset[str] = frozenset(),
     tests: str | None = None,
-    colors: CardColors = CardColors(),
+    colors: CardColors = DEFAULT_COLORS,
 ) -> Text:
     """A card: first line ID and badges, then the title, then requirement references.
 

@@ -9,16 +9,16 @@ workspace data: it goes through ``textsafe.safe`` and is never parsed as Rich ma
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
 
 from sdd_tui.formats.markdown import MdStructure
+from sdd_tui.model.record import record
 from sdd_tui.textsafe import safe
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Palette:
     heading: str = "bold #7aa2f7"
     heading1: str = "bold reverse #7aa2f7"

@@ -50,6 +50,7 @@ from sdd_tui.formats.requirements import (
 from sdd_tui.formats.task_grammar import parse_task_text
 from sdd_tui.formats.tasks import CheckRow, TaskRow, checklist_rows, task_rows_of
 from sdd_tui.formats.text import DecodeProblem, SourceText
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
 from sdd_tui.workspace.fsread import (
     MAX_BYTES,
@@ -75,7 +76,7 @@ TASKS = "tasks"  # the kind for a tasks file; other kinds name a requirement rea
 Signature = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DocFacts:
     """Plain tuples only, so that the on-disk cache restores them without rebuilding."""
 

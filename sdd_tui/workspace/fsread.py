@@ -5,8 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+
+from sdd_tui.model.record import record
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -15,7 +16,7 @@ class ReadProblem(OSError):
     """A file that cannot be read as workspace text; ``str()`` is a one-line reason."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileRead:
     data: bytes
     real_path: Path

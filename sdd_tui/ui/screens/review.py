@@ -35,6 +35,7 @@ from sdd_tui.formats.completeness import (
     openspec_blocks,
 )
 from sdd_tui.model.items import ChecklistItem
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.checks import canon, completeness
@@ -58,7 +59,7 @@ _TAG_STYLE = {
 _BADGE = "bold black on #7aa2f7"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Target:
     """Where a row points: a file and 1-based line (for the document pane)."""
 

@@ -10,8 +10,6 @@ core's operations and calls ``show`` with the new snapshot.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -22,6 +20,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sdd_tui.model.items import Task
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.board import column_tasks
 from sdd_tui.ui.cards import card_colors, card_text
@@ -68,7 +67,7 @@ class CardList(OptionList):
             self.action_select()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BoardAction:
     name: str  # move | reorder | toggle | detail | edit
     task_key: str
