@@ -47,9 +47,8 @@ class CardList(OptionList):
     def __init__(self, column: str, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.column = column
-        self.title = title
         self.keys: list[str] = []
-        self.border_title = Text(title, "bold")
+        self.border_title = Text(title, "bold")  # the card count joins it in BoardView.show
 
     async def _on_click(self, event: events.Click) -> None:
         """A click selects the card; a double click opens its detail (like ``enter``).
