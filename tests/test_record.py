@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
 from dataclasses import FrozenInstanceError, dataclass, field
 
@@ -53,6 +54,8 @@ def test_construction_defaults_and_factories() -> None:
     assert Rec("a", 3).label == "a:3"
     assert [f.name for f in dataclasses.fields(Rec)] == [f.name for f in dataclasses.fields(Ref)]
     assert Rec.__match_args__ == Ref.__match_args__
+    assert Rec.__doc__ == Ref.__doc__  # the signature dataclass writes for an undocumented class
+    assert str(inspect.signature(Rec)) == str(inspect.signature(Ref))
     assert not hasattr(Rec("a", 1), "__dict__")  # slots
 
 
@@ -118,6 +121,14 @@ def test_what_records_do_not_cover_is_left_to_dataclass() -> None:
             return "own"
 
     assert repr(Own(1)) == "own" and Own(1) == Own(1)
+
+    @record
+    class Documented:
+        """Its own words."""
+
+        value: int
+
+    assert Documented.__doc__ == "Its own words."
 
 
 def _sample(cls: type) -> object:

@@ -28,18 +28,37 @@ from typing import Any, TypeVar
 from typing_extensions import dataclass_transform
 
 T = TypeVar("T")
-_FACTORY = object()  # marks an argument left to its default factory
+
+
+class _Factory:
+    """Marks an argument left to its default factory (shown as dataclass shows it)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
 
 
 @dataclass_transform(frozen_default=True)
 def record(cls: type[T]) -> type[T]:
     if hasattr(cls, "__post_init__") or _has_init_vars(cls):
         return dataclass(frozen=True, slots=True)(cls)
+    documented = bool(cls.__doc__)
+    if not documented:
+        # dataclass would write the doc from ``inspect.signature`` of a class with no
+        # ``__init__`` yet: the builtin ``object.__init__``, whose text signature is parsed
+        # with ``tokenize`` (its big regex compiled on first use: ~5 ms of every start).
+        cls.__doc__ = "-"
     made: Any = dataclass(slots=True, init=False, repr=False, eq=False)(cls)
     all_fields = fields(made)
     if any(not f.init or f.kw_only for f in all_fields):
+        if not documented:
+            cls.__doc__ = None
         return dataclass(frozen=True, slots=True)(cls)
     made.__init__ = _init(made, all_fields)
+    if not documented:  # the doc dataclass writes, from our (Python) ``__init__``
+        made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
     names = tuple(f.name for f in all_fields)
     compared = _getter(tuple(f.name for f in all_fields if f.compare))
     hashed = _getter(tuple(f.name for f in all_fields if (f.compare if f.hash is None else f.hash)))
@@ -114,5 +133,6 @@ def _init(cls: type, all_fields: tuple[dataclasses.Field[Any], ...]) -> Any:
     exec(source, env)  # one compiled method per class, as dataclass itself does
     init = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {f.name: f.type for f in all_fields} | {"return": None}
     init.__module__ = cls.__module__
     return init
