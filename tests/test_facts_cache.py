@@ -127,7 +127,7 @@ def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Prefetch at any size, fork even if a plugin runs a thread; the forks' pids."""
     monkeypatch.setattr(facts_mod, "PREFETCH_MIN_FILES", 1)
     monkeypatch.setattr(facts_mod, "PREFETCH_MIN_BYTES", 0)
-    monkeypatch.setattr(facts_mod, "_can_fork", lambda: True)
+    monkeypatch.setattr(facts_mod, "can_fork", lambda: True)
     forks: list[int] = []
     real_fork = os.fork
 
@@ -159,7 +159,7 @@ def test_prefetch_in_a_forked_process_gives_the_same_facts(
 
     serial = FactsCache()
     expected = {w: serial.get(root, *w) for w in wanted}
-    monkeypatch.setattr(facts_mod, "parse_structure", no_read)
+    monkeypatch.setattr(facts_mod, "_parse", no_read)
     assert {w: fetched.get(root, *w) for w in wanted} == expected
     assert any(f.rows for f in expected.values() if hasattr(f, "rows"))
 

@@ -72,11 +72,11 @@ async def test_the_workbench_completes_a_partial_snapshot_and_keys_wait_for_it(
 async def test_if_reading_the_rest_fails_the_app_reads_everything_itself(
     sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sdd_tui.ui.app as app_module
+    import sdd_tui.workspace.loader as loader_module
     from sdd_tui.ui.app import SddApp
 
     partial = load_root(sample, first=None)
-    real = app_module.load_root
+    real = loader_module.load_root
     calls: list[str] = []
 
     def flaky(root, **kwargs):  # type: ignore[no-untyped-def]
@@ -85,7 +85,7 @@ async def test_if_reading_the_rest_fails_the_app_reads_everything_itself(
             raise OSError("the disk went away for a moment")
         return real(root, **kwargs)
 
-    monkeypatch.setattr(app_module, "load_root", flaky)
+    monkeypatch.setattr(loader_module, "load_root", flaky)
     app = SddApp(partial)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f")

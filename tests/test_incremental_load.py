@@ -7,7 +7,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sdd_tui.workspace.loader import BOARD_PATH, load_root
+from sdd_tui.workspace.loader import load_root
+from sdd_tui.workspace.snapshot import BOARD_PATH
 
 FEATURE = "002-meal-planner"
 TASKS = f"specs/{FEATURE}/tasks.md"

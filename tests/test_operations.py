@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sdd_tui.operations import boxes as boxes_mod
-from sdd_tui.operations.board import column_tasks, move, reorder, toggle
+from sdd_tui.operations.board import move, reorder, toggle
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.workspace.loader import load
 from sdd_tui.workspace.writer import atomic_write
@@ -503,7 +503,7 @@ def test_toggle_kiro_in_progress(ws: Path) -> None:
 def keys_in(root: Path, feature: str, column: str) -> list[str]:
     loaded = load(root)
     f = loaded.workspace.feature(feature)
-    return [t.key for t in column_tasks(loaded.workspace, f, column)]
+    return [t.key for t in f.column_tasks(column)]
 
 
 def test_reorder_writes_only_a_rank(ws: Path) -> None:

@@ -14,8 +14,9 @@ from fixtures_core import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdd_tui.formats.tasks import Columns, build_checklist, build_tasks
+from sdd_tui.formats.tasks import build_checklist, build_tasks
 from sdd_tui.formats.text import DecodeProblem, SourceText
+from sdd_tui.model.workspace import Columns
 
 COLUMNS = Columns(("todo", "in_progress", "review", "done"))
 PROPS = settings(max_examples=150, deadline=None)

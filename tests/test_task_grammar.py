@@ -6,9 +6,9 @@ import pytest
 from fixtures_core import parse_md
 
 from sdd_tui.formats.task_grammar import checklist_tags, parse_task_text, slug
-from sdd_tui.formats.tasks import Columns, build_checklist, build_tasks
+from sdd_tui.formats.tasks import build_checklist, build_tasks
 from sdd_tui.model.items import Task
-from sdd_tui.model.workspace import Problem
+from sdd_tui.model.workspace import Columns, Problem
 
 COLUMNS = Columns(("todo", "in_progress", "review", "done"))
 

@@ -8,33 +8,7 @@ from typing import Any
 from sdd_tui.formats.boxes import BoxTuple
 from sdd_tui.formats.task_grammar import TaskText, checklist_tags, parse_task_text, slug
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem, Task
-from sdd_tui.model.record import record
-from sdd_tui.model.workspace import Problem
-
-
-@record
-class Columns:
-    """The configured columns and the roles sdd-tui gives them."""
-
-    ids: tuple[str, ...]
-
-    @property
-    def first(self) -> str:
-        return self.ids[0]
-
-    @property
-    def done(self) -> str:
-        return "done"
-
-    @property
-    def in_progress(self) -> str:
-        if "in_progress" in self.ids:
-            return "in_progress"
-        return self.ids[1] if len(self.ids) > 2 else self.ids[0]
-
-    def between(self, column: str) -> bool:
-        """A column that the Markdown box cannot express (neither first nor done)."""
-        return column in self.ids and column not in (self.first, self.done)
+from sdd_tui.model.workspace import Columns, Problem
 
 
 def board_key(feature: str, task_key: str) -> str:

@@ -10,6 +10,31 @@ from sdd_tui.model.spec import Clarification, Heading, Requirement
 
 
 @record
+class Columns:
+    """The configured columns and the roles sdd-tui gives them."""
+
+    ids: tuple[str, ...]
+
+    @property
+    def first(self) -> str:
+        return self.ids[0]
+
+    @property
+    def done(self) -> str:
+        return "done"
+
+    @property
+    def in_progress(self) -> str:
+        if "in_progress" in self.ids:
+            return "in_progress"
+        return self.ids[1] if len(self.ids) > 2 else self.ids[0]
+
+    def between(self, column: str) -> bool:
+        """A column that the Markdown box cannot express (neither first nor done)."""
+        return column in self.ids and column not in (self.first, self.done)
+
+
+@record
 class Problem:
     """Something that could not be read; ``path`` is relative to the root, ``line`` 1-based."""
 
@@ -59,6 +84,16 @@ class Feature:
     @property
     def finished(self) -> bool:
         return bool(self.tasks) and all(t.done for t in self.tasks)
+
+    def column_tasks(self, column: str) -> list[Task]:
+        """The cards of one column in board order (board.json rank, else document order)."""
+        keyed = [
+            (t.rank if t.rank is not None else float(i), i, t)
+            for i, t in enumerate(self.tasks)
+            if t.column == column
+        ]
+        keyed.sort(key=lambda k: (k[0], k[1]))
+        return [t for _, _, t in keyed]
 
     def task(self, ref: str) -> Task | None:
         """Find a task by key, then by id (case-insensitive); ``None`` if absent."""

@@ -22,14 +22,14 @@ from sdd_tui.formats.board_state import (
     parse_board,
     update_entry,
 )
-from sdd_tui.formats.tasks import Columns, board_key, build_tasks
+from sdd_tui.formats.tasks import board_key, build_tasks
 from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
 from sdd_tui.model.record import record
-from sdd_tui.model.workspace import Feature, Workspace
+from sdd_tui.model.workspace import Columns, Feature
 from sdd_tui.operations.boxes import OperationError, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
-from sdd_tui.workspace.loader import BOARD_PATH, Loaded
+from sdd_tui.workspace.snapshot import BOARD_PATH, Loaded
 from sdd_tui.workspace.writer import (
     Conflict,
     WriteRefused,
@@ -68,17 +68,6 @@ def resolve(loaded: Loaded, feature_ref: str, task_ref: str) -> tuple[Feature, T
     if task is None:
         raise OperationError(f"unknown task '{task_ref}' in feature '{feature.id}'")
     return feature, task
-
-
-def column_tasks(ws: Workspace, feature: Feature, column: str) -> list[Task]:
-    """The cards of one column in board order (board.json rank, else document order)."""
-    keyed = [
-        (t.rank if t.rank is not None else float(i), i, t)
-        for i, t in enumerate(feature.tasks)
-        if t.column == column
-    ]
-    keyed.sort(key=lambda k: (k[0], k[1]))
-    return [t for _, _, t in keyed]
 
 
 def _sort_key(feature: Feature, task: Task) -> float:
@@ -161,7 +150,7 @@ def reorder(loaded: Loaded, feature_ref: str, task_ref: str, delta: int) -> Chan
     feature, task = resolve(loaded, feature_ref, task_ref)
     if feature.read_only:
         raise OperationError(f"feature '{feature.id}' is read-only")
-    cards = column_tasks(loaded.workspace, feature, task.column)
+    cards = feature.column_tasks(task.column)
     pos = cards.index(task)
     new_pos = max(0, min(len(cards) - 1, pos + delta))
     if new_pos == pos:

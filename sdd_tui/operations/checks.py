@@ -36,7 +36,7 @@ from sdd_tui.operations.trace import covers  # one rule for "a Kiro 1 covers 1.2
 from sdd_tui.workspace.documents import ParsedDoc
 
 if TYPE_CHECKING:
-    from sdd_tui.workspace.loader import Loaded
+    from sdd_tui.workspace.snapshot import Loaded
 
 SEVERITIES = ("error", "warning", "off")
 

@@ -20,7 +20,7 @@ from typing import Any
 from sdd_tui.operations.board import Change, move, set_rank
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
-from sdd_tui.workspace.loader import HISTORY_PATH, Loaded
+from sdd_tui.workspace.snapshot import HISTORY_PATH, Loaded
 from sdd_tui.workspace.writer import WriteRefused, append_line
 
 

@@ -19,7 +19,7 @@ from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.writer import WriteRefused, workspace_lock
 
 if TYPE_CHECKING:
-    from sdd_tui.workspace.loader import Loaded
+    from sdd_tui.workspace.snapshot import Loaded
 
 
 @record

@@ -19,9 +19,6 @@ from textual.geometry import Size
 from textual.widgets import Input
 
 from sdd_tui.model.workspace import Feature, Problem
-from sdd_tui.operations import board as board_ops
-from sdd_tui.operations import history
-from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.stage import feature_stage
 from sdd_tui.textsafe import safe
 from sdd_tui.ui.live import LiveWorkspace, collect_from_now_on, keep_out_of_gc
@@ -29,9 +26,10 @@ from sdd_tui.ui.widgets.board import BoardAction, BoardView
 from sdd_tui.ui.widgets.header import WorkbenchHeader
 from sdd_tui.ui.widgets.key_bar import KeyBar
 from sdd_tui.ui.widgets.quiet import set_border_subtitle
-from sdd_tui.workspace.documents import ParsedDoc
-from sdd_tui.workspace.loader import HISTORY_PATH, Loaded, load_root
+from sdd_tui.workspace.snapshot import HISTORY_PATH, Loaded
 
+# The loader, parsers and operations are imported where they are used, not here: the first
+# frame is painted from a snapshot read by another process (``workspace.early_load``).
 if TYPE_CHECKING:  # imported when the panes mount, after the first frame
     from textual.widgets import Tabs
 
@@ -39,6 +37,7 @@ if TYPE_CHECKING:  # imported when the panes mount, after the first frame
     from sdd_tui.ui.markdown_lines import Palette
     from sdd_tui.ui.widgets.doc_pane import DocPane
     from sdd_tui.ui.widgets.tests_pane import TestsPane
+    from sdd_tui.workspace.documents import ParsedDoc
 
 PANES = ("board", "spec", "plan", "tests")
 PANE_TITLES = {"board": "Board", "spec": "Spec", "plan": "Plan", "tests": "Tests"}
@@ -184,6 +183,8 @@ class SddApp(LiveWorkspace, App[None]):
     @work(thread=True, group="reload", exit_on_error=False, description="load the rest")
     def _load_rest(self, base: Loaded) -> None:
         """Read the features the first frame did not need (``load_root(first=…)``)."""
+        from sdd_tui.workspace.loader import load_root
+
         try:
             loaded = load_root(base.root, previous=base, persist=False, changed=())
         except Exception:  # the keys waiting for it must not wait forever: read it all here
@@ -376,6 +377,8 @@ class SddApp(LiveWorkspace, App[None]):
         if changed is not None:
             changed = list(changed)
             self.note_own_writes(changed)  # the watcher will report them: not a change
+        from sdd_tui.workspace.loader import load_root
+
         self.loaded = load_root(
             self.loaded.root, previous=self.loaded, persist=False, changed=changed
         )
@@ -614,6 +617,10 @@ class SddApp(LiveWorkspace, App[None]):
             where = f" (on branch {feature.branch})" if feature.branch else ""
             self.notify(f"{feature.id} is read-only{where}", severity="warning", markup=False)
             return
+        from sdd_tui.operations import board as board_ops
+        from sdd_tui.operations import history
+        from sdd_tui.operations.boxes import OperationError
+
         columns = self.loaded.workspace.columns
         changed: list[str] | None = None
         try:
@@ -641,15 +648,19 @@ class SddApp(LiveWorkspace, App[None]):
         self.reload(select=task.key, changed=changed)
 
     def action_undo(self) -> None:
-        self._history(history.undo, "undo")
+        self._history("undo")
 
     def action_redo(self) -> None:
-        self._history(history.redo, "redo")
+        self._history("redo")
 
-    def _history(self, fn, what: str) -> None:  # type: ignore[no-untyped-def]
+    def _history(self, what: str) -> None:
+        from sdd_tui.operations import history
+        from sdd_tui.operations.boxes import OperationError
+        from sdd_tui.workspace.loader import load_root
+
         self.loaded = load_root(self.loaded.root, previous=self.loaded, persist=False)
         try:
-            change = fn(self.loaded)
+            change = history.undo(self.loaded) if what == "undo" else history.redo(self.loaded)
         except OperationError as exc:
             self.notify(f"cannot {what}: {exc}", severity="error", markup=False)
             self.reload()

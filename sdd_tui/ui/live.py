@@ -27,7 +27,7 @@ from textual.screen import ModalScreen
 
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.textsafe import safe
-from sdd_tui.workspace.loader import Loaded, load_root
+from sdd_tui.workspace.snapshot import Loaded
 
 if TYPE_CHECKING:
     from sdd_tui.workspace.git import GitInfo
@@ -233,6 +233,8 @@ class LiveWorkspace:
             return  # a newer batch will reload
         # "." means "anything": walk the folders again; else only the reported files changed
         changed = None if "." in paths else paths
+        from sdd_tui.workspace.loader import load_root
+
         loaded = load_root(root, previous=base, persist=False, changed=changed)
         self.call_from_thread(self._deliver_snapshot, loaded, generation, paths, base)  # type: ignore[attr-defined]
 

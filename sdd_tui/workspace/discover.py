@@ -5,29 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdd_tui.model.workspace import Problem
+from sdd_tui.workspace.snapshot import FeatureSource
 
 ROOT_MARKERS = (".sdd", ".specify", "specs", ".kiro", "openspec", ".zencoder")
 _SPECKIT_DIR = re.compile(r"\d+-.+|\d{8}-\d{6}-.+")
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", ".hg", ".svn"}
-
-
-@dataclass(slots=True)
-class FeatureSource:
-    """Where a feature's files are; every path is relative to the root, with ``/``."""
-
-    id: str
-    layout: str  # speckit | kiro | openspec | zencoder
-    path: str
-    archived: bool = False
-    documents: dict[str, str | None] = field(default_factory=dict)
-    extras: list[tuple[str, str]] = field(default_factory=list)
-    checklist_files: list[str] = field(default_factory=list)
-    requirement_files: list[str] = field(default_factory=list)
-    in_progress_sections: tuple[str, ...] = ()
 
 
 def find_root(start: Path) -> Path:

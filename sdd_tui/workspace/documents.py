@@ -7,13 +7,15 @@ import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sdd_tui.formats.boxes import find_boxes
-from sdd_tui.formats.markdown import MdStructure, parse_structure
-from sdd_tui.formats.text import DecodeProblem, SourceText
 from sdd_tui.model.items import BoxItem
 from sdd_tui.model.workspace import Problem
 from sdd_tui.workspace.fsread import ReadProblem, read_file
+
+if TYPE_CHECKING:  # the parsers are imported with the first document (``parse_document``)
+    from sdd_tui.formats.markdown import MdStructure
+    from sdd_tui.formats.text import SourceText
 
 
 @dataclass(slots=True)
@@ -33,6 +35,8 @@ class DocumentCache:
         self._docs: dict[str, ParsedDoc] = {}
 
     def load(self, root: Path, relpath: str) -> ParsedDoc | Problem:
+        from sdd_tui.formats.text import DecodeProblem
+
         try:
             read = read_file(root, root / relpath)
         except ReadProblem as exc:
@@ -60,6 +64,10 @@ def parse_document(
     relpath: str, raw: bytes, *, mode: int = 0o644, outside: bool = False
 ) -> ParsedDoc:
     """Decode and parse one Markdown file; raises DecodeProblem for non-text bytes."""
+    from sdd_tui.formats.boxes import find_boxes
+    from sdd_tui.formats.markdown import parse_structure
+    from sdd_tui.formats.text import SourceText
+
     with gc_paused():
         src = SourceText.decode(raw)
         md = parse_structure(src.lines)

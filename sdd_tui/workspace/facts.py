@@ -26,30 +26,16 @@ process; ``get`` then checks its entries like any others.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import marshal
 import os
 import stat as stat_mod
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdd_tui import __version__
-from sdd_tui.formats.boxes import box_tuples
-from sdd_tui.formats.markdown import MdStructure, parse_structure
-from sdd_tui.formats.requirements import (
-    clarifications,
-    kiro_requirements,
-    openspec_requirements,
-    speckit_requirements,
-)
-from sdd_tui.formats.task_grammar import parse_task_text
-from sdd_tui.formats.tasks import CheckRow, TaskRow, checklist_rows, task_rows_of
-from sdd_tui.formats.text import DecodeProblem, SourceText
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
 from sdd_tui.workspace.fsread import (
@@ -60,6 +46,11 @@ from sdd_tui.workspace.fsread import (
     resolve_target,
 )
 
+if TYPE_CHECKING:  # the parsers are imported on the first cache miss (``_parse``)
+    from sdd_tui.formats.markdown import MdStructure
+    from sdd_tui.formats.tasks import CheckRow, TaskRow
+    from sdd_tui.formats.text import SourceText
+
 FORMAT = 4
 PREFETCH_MIN_FILES = 16  # a fork (~5 ms with the results' transfer) pays from about here
 PREFETCH_MIN_BYTES = 256 * 1024
@@ -67,11 +58,6 @@ RACY_NS = 3_000_000_000
 CACHE_NAME = "parse-cache.bin"
 _MAGIC = b"SDDTUI-PARSE-CACHE\n"
 
-READERS = {
-    "speckit": speckit_requirements,
-    "kiro": kiro_requirements,
-    "openspec": openspec_requirements,
-}
 TASKS = "tasks"  # the kind for a tasks file; other kinds name a requirement reader or None
 Signature = tuple[int, int, int, int]
 
@@ -100,9 +86,27 @@ class _Entry:
     packed: bytes | None = None  # the facts marshalled, as the store keeps them
 
 
+def _parse(relpath: str, data: bytes, kind: str | None, outside: bool) -> DocFacts | Problem:
+    """Decode and parse one file.  The parsers are imported here, on the first miss: a warm
+    start (and the workbench's first frame) never pays for their imports."""
+    from sdd_tui.formats.markdown import parse_structure
+    from sdd_tui.formats.text import DecodeProblem, SourceText
+
+    try:
+        src = SourceText.decode(data)
+    except DecodeProblem as exc:
+        return Problem(relpath, str(exc), exc.line)
+    return facts_from(relpath, src, parse_structure(src.lines), kind, outside=outside)
+
+
 def facts_from(
     relpath: str, src: SourceText, md: MdStructure, kind: str | None, *, outside: bool = False
 ) -> DocFacts:
+    from sdd_tui.formats import requirements
+    from sdd_tui.formats.boxes import box_tuples
+    from sdd_tui.formats.task_grammar import parse_task_text
+    from sdd_tui.formats.tasks import checklist_rows, task_rows_of
+
     boxes = box_tuples(src, md, relpath)
     heads = tuple((h.line + 1, h.level, h.text) for h in md.headings)
     if kind == TASKS:
@@ -118,9 +122,14 @@ def facts_from(
     checks = tuple(checklist_rows(boxes))
     reqs: tuple[tuple[str, str, str, int], ...] = ()
     if kind is not None:
-        found = READERS[kind]("", relpath, src, md)
+        reader = {
+            "speckit": requirements.speckit_requirements,
+            "kiro": requirements.kiro_requirements,
+            "openspec": requirements.openspec_requirements,
+        }[kind]
+        found = reader("", relpath, src, md)
         reqs = tuple((r.id, r.kind, r.text, r.line) for r in found)
-    clar = tuple((c.text, c.line) for c in clarifications("", relpath, src, md))
+    clar = tuple((c.text, c.line) for c in requirements.clarifications("", relpath, src, md))
     return DocFacts(relpath, checks, (), (), reqs, clar, heads, outside)
 
 
@@ -160,7 +169,7 @@ class FactsCache:
         except ReadProblem as exc:
             self._entries.pop(key, None)
             return Problem(relpath, str(exc))
-        digest = hashlib.blake2b(read.data, digest_size=16).digest()
+        digest = _digest(read.data)
         if (
             entry is not None
             and entry.digest == digest
@@ -170,12 +179,10 @@ class FactsCache:
             entry.signature, entry.checked_ns = sig, checked
             self._dirty = True
             return found
-        try:
-            src = SourceText.decode(read.data)
-        except DecodeProblem as exc:
+        facts = _parse(relpath, read.data, kind, read.outside)
+        if isinstance(facts, Problem):
             self._entries.pop(key, None)
-            return Problem(relpath, str(exc), exc.line)
-        facts = facts_from(relpath, src, parse_structure(src.lines), kind, outside=read.outside)
+            return facts
         self._entries[key] = _Entry(sig, checked, digest, read.outside, facts)
         self._dirty = True
         return facts
@@ -190,7 +197,7 @@ class FactsCache:
         """
         if not self._loaded_store:
             self._load_store()
-        if not _can_fork():
+        if not can_fork():
             return
         todo: list[tuple[int, str, str | None]] = []
         for relpath, kind in dict.fromkeys(wanted):
@@ -269,6 +276,8 @@ class FactsCache:
             return
         head = len(_MAGIC)
         mac, payload = blob[head : head + 32], blob[head + 32 :]
+        import hmac
+
         if not blob.startswith(_MAGIC) or not hmac.compare_digest(mac, _mac(payload)):
             return  # not written by this user's sdd-tui: ignore it
         try:
@@ -296,6 +305,8 @@ class FactsCache:
                 self.store.parent.mkdir(parents=True, exist_ok=True)
                 # Keep the cache out of git status even before `sdd-tui init` ignores it.
                 (self.store.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(prefix=".parse-cache.", dir=self.store.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(blob)
@@ -337,7 +348,10 @@ def _stat(root: Path, relpath: str) -> tuple[os.stat_result, bool]:
     return st, outside
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """A fork is safe and pays: ``os.fork`` exists, this process runs no other thread (a
+    fork copies no thread, and a lock one of them held would stay held in the child), and
+    two CPUs are free for the two processes."""
     threading = sys.modules.get("threading")  # never imported: no other Python thread
     if not hasattr(os, "fork") or (threading is not None and threading.active_count() != 1):
         return False
@@ -379,7 +393,16 @@ def _fields(f: DocFacts) -> tuple[Any, ...]:
     )
 
 
+def _digest(data: bytes) -> bytes:
+    import hashlib  # with hmac, ~3 ms of imports a start that reads no file can skip
+
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def _mac(payload: bytes) -> bytes:
+    import hashlib
+    import hmac
+
     return hmac.new(_user_key(), payload, hashlib.sha256).digest()
 
 
@@ -425,6 +448,8 @@ def default_store(root: Path) -> Path:
     sdd = root / ".sdd"
     if sdd.is_dir() and not sdd.is_symlink() and not (sdd / "cache").is_symlink():
         return sdd / "cache" / CACHE_NAME
+    import hashlib
+
     from platformdirs import user_cache_dir
 
     key = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()

@@ -13,10 +13,10 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from sdd_tui.formats.tasks import Columns, build_tasks
+from sdd_tui.formats.tasks import build_tasks
 from sdd_tui.formats.text import DecodeProblem
 from sdd_tui.model.record import record
-from sdd_tui.model.workspace import Feature
+from sdd_tui.model.workspace import Columns, Feature
 from sdd_tui.workspace.documents import ParsedDoc, parse_document
 
 _FEATURE_DIR = re.compile(r"\d+-.+|\d{8}-\d{6}-.+")

@@ -10,59 +10,33 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdd_tui.formats.board_state import load_board
-from sdd_tui.formats.tasks import Columns, checklist_from_rows, tasks_from_rows
+from sdd_tui.formats.tasks import checklist_from_rows, tasks_from_rows
 from sdd_tui.model.spec import Clarification, Heading, Requirement
-from sdd_tui.model.workspace import Feature, Problem, Workspace, match_feature_id
-from sdd_tui.workspace.discover import FeatureSource, active_feature, discover, find_root
+from sdd_tui.model.workspace import Columns, Feature, Problem, Workspace, match_feature_id
+from sdd_tui.workspace.discover import active_feature, discover, find_root
 from sdd_tui.workspace.documents import DocumentCache, gc_paused
 from sdd_tui.workspace.facts import TASKS, DocFacts, FactsCache, default_store
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
+from sdd_tui.workspace.snapshot import (
+    BOARD_PATH,
+    CONFIG_PATH,
+    DEFAULT_COLUMNS,
+    HISTORY_PATH,
+    FeatureSource,
+    Loaded,
+    WorkspaceError,
+)
 
 if TYPE_CHECKING:
     from sdd_tui.formats.config import SddConfig
 
-CONFIG_PATH = ".sdd/config.yaml"
-BOARD_PATH = ".sdd/board.json"
-HISTORY_PATH = ".sdd/history.jsonl"
-DEFAULT_COLUMNS = ("todo", "in_progress", "review", "done")
 
 # The requirement reader of each layout's spec documents.
 _READER = {"speckit": "speckit", "zencoder": "speckit", "kiro": "kiro", "openspec": "openspec"}
-
-
-class WorkspaceError(Exception):
-    """The workspace cannot be opened at all (e.g. the path does not exist)."""
-
-
-@dataclass(slots=True)
-class Loaded:
-    """A snapshot plus what it was computed from, for operations and reloads."""
-
-    workspace: Workspace
-    root: Path
-    board: dict[str, Any]
-    board_raw: bytes | None
-    config: SddConfig | None
-    cache: DocumentCache
-    sources: list[FeatureSource] = field(default_factory=list)
-    facts: FactsCache = field(default_factory=FactsCache)
-    memo: dict[str, tuple[Any, Feature, list[Problem]]] = field(default_factory=dict)
-    discovered: list[Problem] = field(default_factory=list)  # what discover() reported
-
-    @property
-    def columns(self) -> Columns:
-        return Columns(self.workspace.columns)
-
-    @property
-    def partial(self) -> bool:
-        """Only the features up to the one to show first were read (``load_root(first=…)``):
-        discovery found more sources than there are features."""
-        return len(self.workspace.features) < len(self.sources)
 
 
 def load(

@@ -28,8 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sdd_tui.formats.board_state import dump_board, parse_board
-from sdd_tui.formats.tasks import Columns, build_checklist, build_tasks
+from sdd_tui.formats.tasks import build_checklist, build_tasks
 from sdd_tui.formats.text import DecodeProblem
+from sdd_tui.model.workspace import Columns
 
 pytestmark = pytest.mark.slow
 

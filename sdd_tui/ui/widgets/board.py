@@ -22,7 +22,6 @@ from textual.widgets.option_list import Option
 from sdd_tui.model.items import Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature, Workspace
-from sdd_tui.operations.board import column_tasks
 from sdd_tui.ui.cards import card_colors, card_text
 from sdd_tui.ui.widgets.quiet import set_border_title
 from sdd_tui.ui.widgets.rows import Wrapped
@@ -137,7 +136,7 @@ class BoardView(Horizontal):
         colors = card_colors(self.app.get_css_variables())
         self._tasks_by_column = {}
         for column in self._columns:
-            tasks = column_tasks(ws, feature, column) if feature else []
+            tasks = feature.column_tasks(column) if feature else []
             if needle:
                 tasks = [t for t in tasks if _matches(t, needle)]
             self._tasks_by_column[column] = tasks
@@ -168,7 +167,7 @@ class BoardView(Horizontal):
             if options:
                 options.pop()
             cards.set_options(options)
-            total = len(column_tasks(ws, feature, column)) if (feature and needle) else len(tasks)
+            total = len(feature.column_tasks(column)) if (feature and needle) else len(tasks)
             count = f"{len(tasks)}/{total}" if needle else str(len(tasks))
             set_border_title(
                 cards,

@@ -40,7 +40,7 @@ from sdd_tui.workspace.results import ResultsCache, ResultSnapshot
 if TYPE_CHECKING:
     from sdd_tui.operations.trace import CaseFacts, IndexCache, Trace
     from sdd_tui.ui.screens.tests_run import RunState, TestRunScreen
-    from sdd_tui.workspace.loader import Loaded
+    from sdd_tui.workspace.snapshot import Loaded
 
 _ICON = {
     "passed": ("✔", "green"),
