@@ -103,9 +103,15 @@ def test_no_headless_module_imports_the_ui(pkg: str) -> None:
 
 def test_the_first_frame_does_not_wait_for_the_panes_modules() -> None:
     """What only the spec, plan and tests panes (mounted after the first frame), the help
-    screen and the diff view need is imported when they are used, not with the app."""
+    screen and the diff view need is imported when they are used, not with the app.
+
+    Nor does the workbench import the loader, the parsers or the operations before its first
+    frame: its first snapshot comes from a forked reader (``early_load``) as the same
+    ``Loaded`` with empty caches, and they are imported when the app reads or writes."""
     code = (
-        "import json, sys; import sdd_tui.ui.app; "
+        "import json, sys; import sdd_tui.ui.app, sdd_tui.cli.workbench; "
+        "import sdd_tui.workspace.early_load, sdd_tui.workspace.documents, "
+        "sdd_tui.workspace.facts; "
         "print(json.dumps(sorted(m for m in sys.modules if m in {!r})))"
     ).format(
         {
@@ -116,6 +122,19 @@ def test_the_first_frame_does_not_wait_for_the_panes_modules() -> None:
             "sdd_tui.ui.screens.help",
             "sdd_tui.formats.junit",
             "textual.widgets._tabs",
+            "sdd_tui.workspace.loader",
+            "sdd_tui.workspace.discover",
+            "sdd_tui.workspace.writer",
+            "sdd_tui.formats.markdown",
+            "sdd_tui.formats.task_grammar",
+            "sdd_tui.formats.requirements",
+            "sdd_tui.formats.tasks",
+            "sdd_tui.formats.board_state",
+            "sdd_tui.operations.board",
+            "sdd_tui.operations.history",
+            "sdd_tui.operations.boxes",
+            "argparse",
+            "hmac",
         }
     )
     proc = subprocess.run(

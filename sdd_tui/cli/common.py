@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
-import json
-import re
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sdd_tui import __version__
+
+if TYPE_CHECKING:
+    import argparse
+
+# argparse, json and re are imported when used: ``sdd-tui`` with no arguments (the
+# workbench) needs none of them before its first frame.
 
 
 class CliError(Exception):
@@ -20,16 +23,16 @@ class CliError(Exception):
         self.code = code
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse that reports errors as CliError (exit 2, one line, no usage dump)."""
+def parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """An argparse parser that reports errors as CliError (exit 2, one line, no usage)."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        words = self.prog.split()
-        where = f"{words[-1]}: " if len(words) > 1 else ""  # "sdd-tui: " is added by main
-        raise CliError(f"{where}{message} (see --help)")
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            words = self.prog.split()
+            where = f"{words[-1]}: " if len(words) > 1 else ""  # main adds "sdd-tui: "
+            raise CliError(f"{where}{message} (see --help)")
 
-
-def parser(prog: str, description: str) -> Parser:
     p = Parser(prog=f"sdd-tui {prog}".strip(), description=description)
     p.add_argument("--version", action="version", version=f"sdd-tui {__version__}")
     return p
@@ -65,13 +68,16 @@ def safe_stdio() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def print_json(data: Any) -> None:
     """JSON on stdout; ASCII escapes where stdout is not UTF-8, so it always parses."""
+    import json
+    import re
+
     text = json.dumps(data, indent=2, ensure_ascii=not _utf8(sys.stdout))
     # json leaves DEL, C1 controls (0x9b is a CSI) and BIDI overrides raw: escape them too,
     # so workspace text never reaches a terminal as a control sequence (same JSON value).
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    text = re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group(0)):04x}", text)
     sys.stdout.write(text + "\n")

@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 
-from sdd_tui.cli.common import CliError, load_workspace, parser
+from sdd_tui.cli.common import CliError
 
 
 def run_workbench(argv: list[str]) -> int:
+    path, feature = _arguments(argv) if argv else (None, None)
+    # No cyclic collection until the first frame is up (SddApp._after_first_paint turns it
+    # back on): importing Textual and mounting the screen triggered ~300 young collections,
+    # ~0.1 s of a 2,000-task start, for garbage that holds no cycles worth finding.
+    gc.disable()
+    from sdd_tui.workspace.early_load import EarlyLoad
+    from sdd_tui.workspace.snapshot import WorkspaceError
+
+    # The feature shown first is read now, by a second process while this one imports the
+    # UI when two CPUs allow it; the rest is read right after the first frame.
+    early = EarlyLoad(path, first=feature)
+    try:
+        from sdd_tui.ui.app import run_app
+    except ImportError as exc:  # the UI is not part of this build
+        with contextlib.suppress(WorkspaceError):
+            early.result()  # no child left behind
+        raise CliError(f"the workbench is not available: {exc}", 1) from None
+    try:
+        loaded = early.result()
+    except WorkspaceError as exc:
+        raise CliError(str(exc)) from None
+    if feature is not None and loaded.workspace.feature(feature) is None:
+        raise CliError(f"unknown feature '{feature}'")
+    return run_app(loaded, feature=feature)
+
+
+def _arguments(argv: list[str]) -> tuple[str | None, str | None]:
+    from sdd_tui.cli.common import parser
+
     p = parser("", "A terminal workbench for spec-driven development.")
     p.epilog = (
         "commands: status, tasks, move (run 'sdd-tui COMMAND --help'). "
@@ -16,16 +46,4 @@ def run_workbench(argv: list[str]) -> int:
     p.add_argument("path", nargs="?", help="workspace folder (default: current, searched upwards)")
     p.add_argument("--feature", help="feature to open (default: the active one)")
     args = p.parse_args(argv)
-    # No cyclic collection until the first frame is up (SddApp._after_first_paint turns it
-    # back on): importing Textual and mounting the screen triggered ~300 young collections,
-    # ~0.1 s of a 2,000-task start, for garbage that holds no cycles worth finding.
-    gc.disable()
-    # The feature shown first is read now; the rest right after the first frame.
-    loaded = load_workspace(args.path, first=args.feature)
-    if args.feature is not None and loaded.workspace.feature(args.feature) is None:
-        raise CliError(f"unknown feature '{args.feature}'")
-    try:
-        from sdd_tui.ui.app import run_app
-    except ImportError as exc:  # the UI is not part of this build
-        raise CliError(f"the workbench is not available: {exc}", 1) from None
-    return run_app(loaded, feature=args.feature)
+    return args.path, args.feature
