@@ -16,6 +16,9 @@ from textual import events
 from textual.binding import Binding
 from textual.widget import Widget
 
+# (binding, enabled, key display) per hint, and the command palette's binding.
+_State = tuple[list[tuple[Binding, bool, str]], Binding | None]
+
 
 class KeyBar(Widget, can_focus=False):
     """Key hints for the focused widget and the app, like ``Footer`` but one widget."""
@@ -49,6 +52,7 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id)
         self._hits: list[tuple[int, int, str]] = []  # (first cell, end cell, key)
         self._shown: tuple[object, ...] | None = None
+        self._drawn_from: _State | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -59,30 +63,41 @@ class KeyBar(Widget, can_focus=False):
     def _bindings_changed(self, _screen: object) -> None:
         # Every focus change signals, and a board move re-focuses the same column: repaint
         # only when the hints differ.
-        shown = self._signature()
+        state = self._state()
+        shown = self._signature(state)
         if shown != self._shown:
             self._shown = shown
+            self._drawn_from = state
             self.refresh()
 
-    def _signature(self) -> tuple[object, ...]:
+    def _state(self) -> _State:
+        """The hints and the command palette's binding, from one look at the active
+        bindings (the screen computes them afresh on every access)."""
+        active = self.screen.active_bindings
         palette = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
-        found = self.screen.active_bindings.get(palette) if palette else None
-        return (
-            tuple((b.key, b.action, b.description, on, display) for b, on, display in self.hints()),
-            found[1].description if found is not None else None,
-        )
-
-    def hints(self) -> list[tuple[Binding, bool, str]]:
-        """(binding, enabled, key display) shown, one per action, in binding order."""
         seen: set[str] = set()
         shown: list[tuple[Binding, bool, str]] = []
-        palette = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
-        for key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items():
+        for key, (_node, binding, enabled, _tip) in active.items():
             if not binding.show or binding.action in seen or key == palette:
                 continue
             seen.add(binding.action)
             shown.append((binding, enabled, self.app.get_key_display(binding)))
-        return shown
+        found = active.get(palette) if palette else None
+        return shown, (found[1] if found is not None else None)
+
+    @staticmethod
+    def _signature(
+        state: _State,
+    ) -> tuple[object, ...]:
+        hints, palette = state
+        return (
+            tuple((b.key, b.action, b.description, on, display) for b, on, display in hints),
+            palette.description if palette is not None else None,
+        )
+
+    def hints(self) -> list[tuple[Binding, bool, str]]:
+        """(binding, enabled, key display) shown, one per action, in binding order."""
+        return self._state()[0]
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
@@ -90,17 +105,19 @@ class KeyBar(Widget, can_focus=False):
         dim = Style(dim=True)
         text = Text(no_wrap=True, overflow="crop")
         hits: list[tuple[int, int, str]] = []
-        for binding, enabled, display in self.hints():
+        # The state the last change check saw, when there was one: it is still current
+        # (any change since would have signalled and replaced it).
+        state, self._drawn_from = self._drawn_from or self._state(), None
+        hints, palette_binding = state
+        for binding, enabled, display in hints:
             start = text.cell_len
             extra = Style() if enabled else dim
             text.append(f" {display} ", key_style + extra)
             text.append(f"{binding.description} ", desc_style + extra)
             hits.append((start, text.cell_len, binding.key.split(",")[0]))
-        palette = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
-        found = self.screen.active_bindings.get(palette) if palette else None
         width = self.size.width
-        if found is not None:
-            _node, binding, _enabled, _tip = found
+        if palette_binding is not None:
+            binding = palette_binding
             label = Text.assemble(
                 ("▏", dim),
                 (f" {self.app.get_key_display(binding)} ", key_style),
