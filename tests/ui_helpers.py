@@ -104,15 +104,11 @@ def column_titles(app) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def column_keys(app, column: str) -> list[str]:  # type: ignore[no-untyped-def]
-    """Task keys shown in ``column``, top to bottom, read from the OptionList itself."""
+    """Task keys shown in ``column``, top to bottom, read from the card list itself."""
     from sdd_tui.ui.widgets.board import CardList
 
     cards = app.query_one(f"#cards-{column}", CardList)
-    return [
-        cards.get_option_at_index(i).id
-        for i in range(cards.option_count)
-        if cards.get_option_at_index(i).id is not None
-    ]
+    return [cards.card(i).key for i in range(cards.card_count)]
 
 
 def column_of(app, key: str) -> str | None:  # type: ignore[no-untyped-def]
@@ -130,7 +126,8 @@ def selected(app) -> tuple[str | None, str | None]:  # type: ignore[no-untyped-d
     task = view.selected_task
     focused = app.focused
     if isinstance(focused, CardList) and task is not None:
-        highlighted = focused.get_option_at_index(focused.highlighted).id
+        assert focused.highlighted is not None
+        highlighted = focused.card(focused.highlighted).key
         assert highlighted == task.key, (highlighted, task.key)
         assert focused.column == view.current_column
     return (task.key if task else None), view.current_column
@@ -146,10 +143,10 @@ def card_plain(app, key: str) -> str:  # type: ignore[no-untyped-def]
     from sdd_tui.ui.widgets.board import CardList
 
     for cards in app.query(CardList):
-        for i in range(cards.option_count):
-            option = cards.get_option_at_index(i)
-            if option.id == key:
-                return option_text(option)
+        for i in range(cards.card_count):
+            card = cards.card(i)
+            if card.key == key:
+                return option_text(card)
     raise AssertionError(f"no card {key}")
 
 

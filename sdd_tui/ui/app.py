@@ -754,9 +754,7 @@ class SddApp(LiveWorkspace, App[None]):
         sections = [
             (
                 "Board",
-                binding_rows(BoardView.BINDINGS)
-                + binding_rows(CardList.BINDINGS)
-                + [("up,down", "Previous / next card"), ("enter", "Card detail")],
+                binding_rows(BoardView.BINDINGS) + binding_rows(CardList.BINDINGS),
             ),
             (
                 "Documents",

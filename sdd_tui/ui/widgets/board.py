@@ -1,8 +1,9 @@
 """The kanban board: one virtualised card list per column, driven from the keyboard.
 
-Each column is an ``OptionList`` (virtualised: no widget per card) whose border title is the
-column's name and card count: no title widget and no column container, which were eight of
-the ~20 widgets mounted and drawn before the first frame.  The board keeps the
+Each column is a ``CardList`` (``card_list.py``: drawn line by line, no widget per card)
+whose border title is the column's name and card count: no title widget and no column
+container, which were eight of the ~20 widgets mounted and drawn before the first frame.
+The board keeps the
 selection by task key, so it follows a card through moves, undo, redo and reloads.  Card
 operations are posted as ``BoardView.Request`` messages; the app performs them through the
 core's operations and calls ``show`` with the new snapshot.
@@ -11,58 +12,21 @@ core's operations and calls ``show`` with the new snapshot.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from sdd_tui.model.items import Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.ui.cards import card_colors, card_text
+from sdd_tui.ui.widgets.card_list import Card, CardList
 from sdd_tui.ui.widgets.quiet import set_border_title
 from sdd_tui.ui.widgets.rows import Wrapped
 
-
-class CardList(OptionList):
-    """The cards of one column."""
-
-    # OptionList measures each card's height at the width it has when the options are set
-    # and keeps it when the vertical scrollbar then appears (one column narrower): a card
-    # that wraps to one more line pushes the divider under it out of view (and a long
-    # column runs cards together).  A stable gutter keeps the width the same either way.
-    DEFAULT_CSS = """
-    CardList { scrollbar-gutter: stable; }
-    """
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
-
-    def __init__(self, column: str, title: str, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.column = column
-        self.keys: list[str] = []
-        self.border_title = Text(title, "bold")  # the card count joins it in BoardView.show
-
-    async def _on_click(self, event: events.Click) -> None:
-        """A click selects the card; a double click opens its detail (like ``enter``).
-
-        OptionList's own click handler also *selects* (posts ``OptionSelected``), which here
-        would open the detail screen on every single click.
-        """
-        event.prevent_default()
-        clicked = event.style.meta.get("option")
-        if clicked is None or self._options[clicked].disabled:
-            return
-        self.focus()
-        self.highlighted = clicked
-        if event.chain >= 2:
-            self.action_select()
+__all__ = ["BoardAction", "BoardView", "CardList"]
 
 
 @record
@@ -112,7 +76,7 @@ class BoardView(Horizontal):
 
     def compose(self) -> ComposeResult:
         for c in self._columns:  # composed with the board: no second mount before the paint
-            yield CardList(c, self._titles.get(c, c), id=f"cards-{c}")
+            yield CardList(c, Text(self._titles.get(c, c), "bold"), id=f"cards-{c}")
 
     # -- content -----------------------------------------------------------------------
 
@@ -123,7 +87,9 @@ class BoardView(Horizontal):
         self._titles = titles
         self.__dict__.pop("_rendered", None)
         await self.remove_children()
-        await self.mount_all([CardList(c, titles.get(c, c), id=f"cards-{c}") for c in columns])
+        await self.mount_all(
+            [CardList(c, Text(titles.get(c, c), "bold"), id=f"cards-{c}") for c in columns]
+        )
 
     def show(self, ws: Workspace, feature: Feature | None, *, select: str | None = None) -> None:
         """Render ``feature``'s cards; keep (or set) the selection by task key."""
@@ -152,21 +118,23 @@ class BoardView(Horizontal):
             if rendered.get(column) == signature:
                 continue  # unchanged column: keep its cards, scroll and highlight
             rendered[column] = signature
-            cards.keys = [t.key for t in tasks]
-            options: list[Option | None] = []
-            for t in tasks:
-                text = card_text(
-                    t,
-                    feature,
-                    done_keys=done_keys,
-                    tests=self.test_status.get(t.key),
-                    colors=colors,
-                )
-                options.append(Option(Wrapped(text), id=t.key))
-                options.append(None)
-            if options:
-                options.pop()
-            cards.set_options(options)
+            cards.set_cards(
+                [
+                    Card(
+                        Wrapped(
+                            card_text(
+                                t,
+                                feature,
+                                done_keys=done_keys,
+                                tests=self.test_status.get(t.key),
+                                colors=colors,
+                            )
+                        ),
+                        t.key,
+                    )
+                    for t in tasks
+                ]
+            )
             total = len(feature.column_tasks(column)) if (feature and needle) else len(tasks)
             count = f"{len(tasks)}/{total}" if needle else str(len(tasks))
             set_border_title(
@@ -251,21 +219,18 @@ class BoardView(Horizontal):
 
     # -- events ------------------------------------------------------------------------
 
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(CardList.Highlighted)
+    def _highlighted(self, event: CardList.Highlighted) -> None:
         event.stop()
-        cards = event.option_list
-        if isinstance(cards, CardList) and event.option.id is not None:
-            if cards.column in self._columns:
-                self._current = self._columns.index(cards.column)
-            self._selected_key = event.option.id
+        if event.cards.column in self._columns:
+            self._current = self._columns.index(event.cards.column)
+        self._selected_key = event.key
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    @on(CardList.Selected)
+    def _selected(self, event: CardList.Selected) -> None:
         event.stop()
-        if event.option.id is not None:
-            self._selected_key = event.option.id
-            self.post_message(self.Request(BoardAction("detail", event.option.id)))
+        self._selected_key = event.key
+        self.post_message(self.Request(BoardAction("detail", event.key)))
 
     def on_descendant_focus(self, event) -> None:  # type: ignore[no-untyped-def]
         widget = event.widget
