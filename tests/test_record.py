@@ -98,6 +98,33 @@ def test_pickle_copy_and_replace() -> None:
     assert (changed.line, changed.name, item.line) == (2, "a", 1)
 
 
+def test_a_mutable_record_is_a_slots_dataclass() -> None:
+    def body() -> type:
+        class State:
+            name: str
+            items: list[str] = field(default_factory=list)
+            count: int = 0
+
+        State.__module__ = __name__
+        return State
+
+    Rec, Ref = record(frozen=False)(body()), dataclass(slots=True)(body())
+    r, d = Rec("a"), Ref("a")
+    assert repr(r) == repr(d) and Rec.__doc__ == Ref.__doc__
+    assert Rec("a") == Rec("a") and Rec("a") != Rec("b") and Rec("a") != Ref("a")
+    assert Rec.__hash__ is None and Ref.__hash__ is None  # compared by value: unhashable
+    r.count += 1
+    r.items.append("x")
+    assert (r.count, r.items) == (1, ["x"]) and Rec("a").items == []  # a fresh list each
+    del r.count
+    assert not hasattr(r, "count")
+    r.count = 5
+    again = copy.deepcopy(r)  # through __getstate__ / __setstate__, as pickle goes
+    assert again == r and again is not r and again.items is not r.items
+    assert not hasattr(r, "__dict__")
+    assert [f.name for f in dataclasses.fields(Rec)] == ["name", "items", "count"]
+
+
 def test_what_records_do_not_cover_is_left_to_dataclass() -> None:
     @record
     class Checked:

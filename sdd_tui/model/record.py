@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from collections.abc import Callable
 from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from typing_extensions import dataclass_transform
 
@@ -40,10 +41,24 @@ class _Factory:
 _FACTORY = _Factory()
 
 
+@overload
+def record(cls: type[T], /) -> type[T]: ...
+@overload
+def record(*, frozen: bool = True) -> Callable[[type[T]], type[T]]: ...
+
+
 @dataclass_transform(frozen_default=True)
-def record(cls: type[T]) -> type[T]:
+def record(cls: type[T] | None = None, /, *, frozen: bool = True) -> Any:
+    """``@record`` (frozen, hashable) or ``@record(frozen=False)`` (mutable, unhashable, as
+    ``@dataclass(slots=True)``)."""
+    if cls is None:
+        return lambda c: _record(c, frozen)
+    return _record(cls, frozen)
+
+
+def _record(cls: type[T], frozen: bool) -> type[T]:
     if hasattr(cls, "__post_init__") or _has_init_vars(cls):
-        return dataclass(frozen=True, slots=True)(cls)
+        return dataclass(frozen=frozen, slots=True)(cls)
     documented = bool(cls.__doc__)
     if not documented:
         # dataclass would write the doc from ``inspect.signature`` of a class with no
@@ -55,10 +70,10 @@ def record(cls: type[T]) -> type[T]:
     if any(not f.init or f.kw_only for f in all_fields):
         if not documented:
             cls.__doc__ = None
-        return dataclass(frozen=True, slots=True)(cls)
-    made.__init__ = _init(made, all_fields)
-    if not documented:  # the doc dataclass writes, from our (Python) ``__init__``
-        made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
+        return dataclass(frozen=frozen, slots=True)(cls)
+    made.__init__ = _init(made, all_fields, frozen)
+    if not documented:  # the doc dataclass writes: the class's name and __init__ signature
+        made.__doc__ = f"{made.__name__}({', '.join(_param(f) for f in all_fields)})"
     names = tuple(f.name for f in all_fields)
     compared = _getter(tuple(f.name for f in all_fields if f.compare))
     hashed = _getter(tuple(f.name for f in all_fields if (f.compare if f.hash is None else f.hash)))
@@ -89,7 +104,11 @@ def record(cls: type[T]) -> type[T]:
         for name, value in zip(names, state, strict=True):
             object.__setattr__(self, name, value)
 
-    methods = (__eq__, __hash__, __repr__, __setattr__, __delattr__, __getstate__, __setstate__)
+    methods: tuple[Any, ...] = (__eq__, __repr__, __getstate__, __setstate__)
+    if frozen:
+        methods += (__hash__, __setattr__, __delattr__)
+    elif "__hash__" not in cls.__dict__:
+        made.__hash__ = None  # mutable and compared by value: unhashable, as in a dataclass
     for method in methods:
         if method.__name__ in cls.__dict__:
             continue  # the class wrote its own
@@ -113,22 +132,37 @@ def _getter(names: tuple[str, ...]) -> Any:
     return lambda obj: ()
 
 
-def _init(cls: type, all_fields: tuple[dataclasses.Field[Any], ...]) -> Any:
-    """``__init__`` for ``cls``: each argument stored with ``object.__setattr__``."""
+def _param(f: dataclasses.Field[Any]) -> str:
+    """One parameter as ``inspect.Signature`` shows it (``name: 'type' = default``)."""
+    text = f"{f.name}: {inspect.formatannotation(f.type)}"
+    if f.default is not MISSING:
+        return f"{text} = {f.default!r}"
+    if f.default_factory is not MISSING:
+        return f"{text} = {_FACTORY!r}"
+    return text
+
+
+def _init(cls: type, all_fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -> Any:
+    """``__init__`` for ``cls``: each argument stored (with ``object.__setattr__`` when
+    frozen, as a frozen dataclass does)."""
     env: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
+
+    def store(name: str, value: str) -> str:
+        return f"_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}"
+
     params, body = ["self"], []
     for i, f in enumerate(all_fields):
         if f.default is not MISSING:
             env[f"_d{i}"] = f.default
             params.append(f"{f.name}=_d{i}")
-            body.append(f"_set(self, {f.name!r}, {f.name})")
+            body.append(store(f.name, f.name))
         elif f.default_factory is not MISSING:
             env[f"_f{i}"] = f.default_factory
             params.append(f"{f.name}=_FACTORY")
-            body.append(f"_set(self, {f.name!r}, _f{i}() if {f.name} is _FACTORY else {f.name})")
+            body.append(store(f.name, f"_f{i}() if {f.name} is _FACTORY else {f.name}"))
         else:
             params.append(f.name)
-            body.append(f"_set(self, {f.name!r}, {f.name})")
+            body.append(store(f.name, f.name))
     source = f"def __init__({', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
     exec(source, env)  # one compiled method per class, as dataclass itself does
     init = env["__init__"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdd_tui.model.items import BoxItem
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
 from sdd_tui.workspace.fsread import ReadProblem, read_file
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the parsers are imported with the first document (``parse_d
     from sdd_tui.formats.text import SourceText
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class ParsedDoc:
     path: str  # relative to the root
     src: SourceText

@@ -31,7 +31,6 @@ import os
 import stat as stat_mod
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +75,7 @@ class DocFacts:
     outside: bool = False
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Entry:
     signature: Signature
     checked_ns: int

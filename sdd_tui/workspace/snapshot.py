@@ -7,10 +7,11 @@ parsers' imports before it paints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature, Problem, Workspace
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class WorkspaceError(Exception):
     """The workspace cannot be opened at all (e.g. the path does not exist)."""
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class FeatureSource:
     """Where a feature's files are; every path is relative to the root, with ``/``."""
 
@@ -43,7 +44,7 @@ class FeatureSource:
     in_progress_sections: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Loaded:
     """A snapshot plus what it was computed from, for operations and reloads."""
 

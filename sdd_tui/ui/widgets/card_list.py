@@ -14,8 +14,6 @@ card, a double click selects it, the wheel scrolls, a click on the bar pages.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
@@ -36,21 +34,39 @@ HOVER = "card-list--hover"
 SEPARATOR = "card-list--separator"
 
 
-class Card(NamedTuple):
-    prompt: Wrapped
-    key: str
+class Card:
+    """One card: its prompt and its task key.  (Plain classes here, not NamedTuples: each
+    NamedTuple compiles its own code when the module is imported, before the first frame.)"""
+
+    __slots__ = ("key", "prompt")
+
+    def __init__(self, prompt: Wrapped, key: str) -> None:
+        self.prompt = prompt
+        self.key = key
 
 
-class _PassStyles(NamedTuple):
+class _PassStyles:
     """The width and styles of one drawing pass."""
 
-    width: int
-    card: Style
-    highlighted: Style
-    hover: Style
-    separator: RichStyle
-    edge: Segment
-    bar: list[Segment]
+    __slots__ = ("bar", "card", "edge", "highlighted", "hover", "separator", "width")
+
+    def __init__(
+        self,
+        width: int,
+        card: Style,
+        highlighted: Style,
+        hover: Style,
+        separator: RichStyle,
+        edge: Segment,
+        bar: list[Segment],
+    ) -> None:
+        self.width = width
+        self.card = card
+        self.highlighted = highlighted
+        self.hover = hover
+        self.separator = separator
+        self.edge = edge
+        self.bar = bar
 
 
 class CardList(Widget, can_focus=True):
