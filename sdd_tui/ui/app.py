@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -692,6 +691,8 @@ class SddApp(LiveWorkspace, App[None]):
         self.push_screen(DetailScreen(task, feature), after)
 
     def _edit(self, path: str, line: int) -> None:
+        import shlex
+
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         cmd = shlex.split(editor)
         target = str(self.loaded.root / path)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,9 @@ def _cache_path() -> Path:
 
     base = os.environ.get("SDD_TUI_CACHE_DIR") or user_cache_dir("sdd-tui")
     # Keyed by the config dir too: tests and users with SDD_TUI_CONFIG_DIR get their own.
-    tag = hashlib.blake2b(str(user_config_dir()).encode(), digest_size=6).hexdigest()
+    # (A checksum, not hashlib: importing it loads OpenSSL before the first frame. Two dirs
+    # with the same tag only take turns: the files list inside says whose themes they are.)
+    tag = f"{zlib.crc32(str(user_config_dir()).encode()):08x}"
     return Path(base) / f"themes-{tag}.json"
 
 
