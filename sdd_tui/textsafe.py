@@ -9,8 +9,14 @@ workspace text: callers build ``rich.text.Text`` from the result (or escape it).
 from __future__ import annotations
 
 import re
+from functools import cache
 
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+@cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(_UNSAFE)
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -21,6 +27,11 @@ def _escape(m: re.Match[str]) -> str:
 
 def safe(text: str) -> str:
     """``text`` with every terminal control and BIDI override made visible."""
-    if _UNSAFE.search(text) is None:
+    # Printable text holds none of them (controls and BIDI marks are not printable): the
+    # common case never needs the pattern, which is compiled on first use.
+    if text.isprintable():
         return text
-    return _UNSAFE.sub(_escape, text)
+    pattern = _unsafe()
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_escape, text)
