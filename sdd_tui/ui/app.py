@@ -321,6 +321,17 @@ class SddApp(LiveWorkspace, App[None]):
         except AttributeError:  # a Textual without these: let its watcher do it all
             self.theme = name
 
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's CSS variables, derived once per theme: each call builds the whole colour
+        system (~1 ms), and it is asked for three times before the first frame."""
+        theme = self.current_theme
+        cached = self.__dict__.get("_css_variables")
+        if cached is None or cached[0] is not theme:
+            cached = (theme, super().get_css_variables())
+            self.__dict__["_css_variables"] = cached
+        self.theme_variables = cached[1]
+        return dict(cached[1])
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         from sdd_tui.ui.theme_vars import theme_variable_defaults
 
