@@ -5,6 +5,8 @@ them to."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -56,7 +58,7 @@ _PIECES = st.sampled_from([*"ab xyz-_/.()\n\t界🙂é", "  ", "word ", "\n\n"])
 _CHUNKS = st.lists(_PIECES, max_size=30).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=int(os.environ.get("SDD_TUI_HYPOTHESIS_EXAMPLES", "400")), deadline=None)
 @given(
     parts=st.lists(st.tuples(_CHUNKS, st.sampled_from(["", "bold", "dim"]))),
     width=st.integers(min_value=1, max_value=60),

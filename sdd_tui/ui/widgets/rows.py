@@ -86,7 +86,12 @@ class Wrapped(_Prompt):
         ):
             return self._get_content().get_height(rules, width)
         if self._height[0] != width:
-            lines = sum(len(divide_line(line, width, fold=True)) + 1 for line in plain.split("\n"))
+            lines = 0
+            for line in plain.split("\n"):
+                if len(line) <= width and (line.isascii() or cell_len(line) <= width):
+                    lines += 1  # it fits: no need to find where it would break
+                else:
+                    lines += len(divide_line(line, width, fold=True)) + 1
             self._height = (width, lines)
         return self._height[1]
 
