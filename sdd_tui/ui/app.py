@@ -324,6 +324,10 @@ class SddApp(LiveWorkspace, App[None]):
     def get_css_variables(self) -> dict[str, str]:
         """Textual's CSS variables, derived once per theme: each call builds the whole colour
         system (~1 ms), and it is asked for three times before the first frame."""
+        if "loaded" not in self.__dict__:
+            # Asked for by ``App.__init__`` (for the default theme), before this app has
+            # chosen its own: ``_start_theme`` sets the real ones before any CSS is read.
+            return {}
         theme = self.current_theme
         cached = self.__dict__.get("_css_variables")
         if cached is None or cached[0] is not theme:
