@@ -4,7 +4,7 @@ means validating again."""
 
 from __future__ import annotations
 
-import json
+import marshal
 from pathlib import Path
 
 import pytest
@@ -72,12 +72,18 @@ def test_another_version_or_a_damaged_cache_is_not_used(
     monkeypatch.setattr(theme_cache, "__version__", "0.0.0-other")
     assert theme_cache.load() is None
     monkeypatch.undo()
-    for damage in (b"", b"{not json", b"[1, 2]", json.dumps({"version": 1}).encode()):
+    for damage in (
+        b"",
+        b"{not marshal",
+        path.read_bytes()[:-7],  # cut short
+        marshal.dumps([1, 2]),
+        marshal.dumps({"version": 1}),
+    ):
         path.write_bytes(damage)
         assert theme_cache.load() is None
     files = [list(f) for f in theme_cache._files()]
     bad = {"version": theme_cache.__version__, "files": files, "themes": [{"nonsense": 1}]}
-    path.write_text(json.dumps(bad))
+    path.write_bytes(marshal.dumps(bad))
     assert theme_cache.load() is None  # right files, themes that do not build
 
 

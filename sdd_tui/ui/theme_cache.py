@@ -6,13 +6,18 @@ stored in the user's cache folder with each file's stat signature; the next star
 when the set of files and every signature is the same, and otherwise validates again (so a
 broken or edited file is always reported).  The user's chosen theme is read from
 ``preferences.json`` directly for the same reason.
+
+The cache is a ``marshal`` payload (dicts of strings, numbers and booleans): reading it
+imports nothing, where ``json`` costs more than reading the file.  It lives only in the
+user's own cache folder, never in a workspace, so nobody but the user writes it; anything
+that does not read back as expected (another version, a damaged file) is ignored.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
+import marshal
 import os
 import tempfile
 import zlib
@@ -35,7 +40,7 @@ def _cache_path() -> Path:
     # (A checksum, not hashlib: importing it loads OpenSSL before the first frame. Two dirs
     # with the same tag only take turns: the files list inside says whose themes they are.)
     tag = f"{zlib.crc32(str(user_config_dir()).encode()):08x}"
-    return Path(base) / f"themes-{tag}.json"
+    return Path(base) / f"themes-{tag}.bin"
 
 
 def _files() -> list[tuple[str, list[int]]]:
@@ -62,11 +67,11 @@ def _files() -> list[tuple[str, list[int]]]:
 def load() -> list[Theme] | None:
     """The cached themes, or None when any theme file changed (validate them again)."""
     try:
-        data = json.loads(_cache_path().read_text(encoding="utf-8"))
+        data = marshal.loads(_cache_path().read_bytes())
         if data.get("version") != __version__ or data.get("files") != [list(f) for f in _files()]:
             return None
         return [Theme(**kw) for kw in data["themes"]]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, EOFError):
         return None
 
 
@@ -78,18 +83,30 @@ def save(themes: list[Theme]) -> None:
     }
     path = _cache_path()
     with contextlib.suppress(OSError, TypeError, ValueError):
+        blob = marshal.dumps(data)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".themes.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
 
 def preferred_theme() -> str | None:
     """The theme named in the user's preferences.json (None when unset or unreadable)."""
     try:
-        data: Any = json.loads((user_config_dir() / "preferences.json").read_text("utf-8"))
+        raw = (user_config_dir() / "preferences.json").read_text("utf-8")
     except (OSError, ValueError):
+        return None
+    import json  # only when there are preferences to read
+
+    try:
+        data: Any = json.loads(raw)
+    except ValueError:
         return None
     theme = data.get("theme") if isinstance(data, dict) else None
     return theme if isinstance(theme, str) else None
