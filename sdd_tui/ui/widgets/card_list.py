@@ -299,14 +299,15 @@ class CardList(Widget, can_focus=True):
             inner = max(0, width - left - right)
             options = RenderOptions(self._get_style, self.styles)
             blank = [Strip.blank(width, rich)]
-            strips = [
-                *blank * top,
-                *(
-                    strip.crop_pad(inner, left, right, rich).extend_cell_length(width, rich)
-                    for strip in card.prompt.render_strips(inner, None, style, options)
-                ),
-                *blank * bottom,
-            ]
+            lead = [Segment(" " * left, rich)] if left else []
+            strips = [*blank * top]
+            for strip in card.prompt.render_strips(inner, None, style, options):
+                if strip.cell_length > inner:
+                    strip = strip.crop(0, inner)
+                fill = width - left - strip.cell_length  # the right padding and the rest
+                tail = [Segment(" " * fill, rich)] if fill > 0 else []
+                strips.append(Strip([*lead, *strip, *tail], width))
+            strips += blank * bottom
             if index < len(self._cards) - 1:
                 strips.append(Strip([Segment("─" * width, styles.separator)], width))
             self._strips[key] = strips
