@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sdd_tui.workspace import early_load, facts
+from sdd_tui.workspace import early_load, forked
 from sdd_tui.workspace.early_load import EarlyLoad
 from sdd_tui.workspace.loader import load, load_root
 from sdd_tui.workspace.snapshot import Loaded, WorkspaceError
@@ -16,7 +16,7 @@ from sdd_tui.workspace.snapshot import Loaded, WorkspaceError
 @pytest.fixture
 def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork even though the test runner may run threads (the child only reads and exits)."""
-    monkeypatch.setattr(facts, "can_fork", lambda: True)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
 
 
 def same_snapshot(got: Loaded, want: Loaded) -> None:
@@ -85,7 +85,7 @@ def test_a_child_that_fails_is_replaced_by_a_read_here(
 
 
 def test_no_fork_where_it_is_not_safe(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(facts, "can_fork", lambda: False)
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
     early = EarlyLoad(str(sample), first=None)
     assert not early.forked
     same_snapshot(early.result(), load(str(sample), first=None))

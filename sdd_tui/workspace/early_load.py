@@ -15,11 +15,11 @@ error the child meets is raised here with the same message.
 
 from __future__ import annotations
 
-import os
 import pickle
 from pathlib import Path
 from typing import Any
 
+from sdd_tui.workspace import forked
 from sdd_tui.workspace.snapshot import Loaded, WorkspaceError
 
 _ERROR, _SNAPSHOT = "error", "snapshot"
@@ -30,17 +30,13 @@ class EarlyLoad:
 
     def __init__(self, path: str | None, *, first: str | bool | None) -> None:
         self.path, self.first = path, first
-        self.forked = False
-        self._pid, self._fd = 0, -1
-        from sdd_tui.workspace.facts import can_fork
-
-        if can_fork():
-            self._fork()
+        self._child = forked.Child.start(self._read) if forked.can_fork() else None
+        self.forked = self._child is not None
 
     def result(self) -> Loaded:
         """The snapshot; raises ``WorkspaceError`` when the workspace cannot be opened."""
-        if self._pid:
-            got = self._collect()
+        if self._child is not None:
+            got = self._collect(self._child)
             if isinstance(got, Loaded):
                 return got
             if got is not None:
@@ -50,32 +46,6 @@ class EarlyLoad:
         return load(self.path, first=self.first)
 
     # -- the child ---------------------------------------------------------------------
-
-    def _fork(self) -> None:
-        try:
-            read_fd, write_fd = os.pipe()
-        except OSError:
-            return
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
-            return
-        if pid == 0:  # the child: read, send, and leave without running any exit handler
-            code = 1
-            try:
-                os.close(read_fd)
-                blob = self._read()
-                with os.fdopen(write_fd, "wb") as out:
-                    out.write(blob)
-                code = 0
-            except BaseException:  # the parent reads the workspace again itself
-                pass
-            finally:
-                os._exit(code)
-        os.close(write_fd)
-        self._pid, self._fd, self.forked = pid, read_fd, True
 
     def _read(self) -> bytes:
         from sdd_tui.workspace.loader import load
@@ -99,20 +69,11 @@ class EarlyLoad:
 
     # -- the parent --------------------------------------------------------------------
 
-    def _collect(self) -> Loaded | str | None:
+    def _collect(self, child: forked.Child) -> Loaded | str | None:
         """The child's snapshot, its error message, or ``None`` when it sent neither."""
-        try:
-            with os.fdopen(self._fd, "rb") as pipe:
-                blob = pipe.read()
-        except OSError:
-            blob = b""
-        finally:
-            try:
-                _, status = os.waitpid(self._pid, 0)
-            except ChildProcessError:
-                status = 1
-            self._pid = 0
-        if status != 0 or not blob:
+        blob = child.result()
+        self._child = None
+        if not blob:
             return None
         try:
             kind, value = pickle.loads(blob)

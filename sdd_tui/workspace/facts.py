@@ -29,7 +29,6 @@ import contextlib
 import marshal
 import os
 import stat as stat_mod
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from sdd_tui import __version__
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
+from sdd_tui.workspace.forked import Child, can_fork
 from sdd_tui.workspace.fsread import (
     MAX_BYTES,
     ReadProblem,
@@ -217,38 +217,23 @@ class FactsCache:
             side = 0 if load[0] <= load[1] else 1
             load[side] += size + 2048  # a file costs a little beyond its bytes
             (mine if side == 0 else theirs).append((relpath, kind))
-        try:
-            read_fd, write_fd = os.pipe()
-        except OSError:
+
+        def parse_theirs() -> bytes:  # in the child: parse its share, send the entries
+            rows = []
+            for relpath, kind in theirs:
+                if isinstance(self.get(root, relpath, kind), DocFacts):
+                    rows.append(_row(relpath, kind, self._entries[(relpath, kind)]))
+            return marshal.dumps(rows)
+
+        child = Child.start(parse_theirs)
+        if child is None:
             return
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
-            return
-        if pid == 0:  # the child: parse its share, send the entries back, exit at once
-            code = 1
-            try:
-                os.close(read_fd)
-                rows = []
-                for relpath, kind in theirs:
-                    if isinstance(self.get(root, relpath, kind), DocFacts):
-                        rows.append(_row(relpath, kind, self._entries[(relpath, kind)]))
-                with os.fdopen(write_fd, "wb") as out:
-                    out.write(marshal.dumps(rows))
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_fd)
         try:
             for relpath, kind in mine:
                 self.get(root, relpath, kind)
         finally:
-            with os.fdopen(read_fd, "rb") as pipe:
-                blob = pipe.read()
-            _, status = os.waitpid(pid, 0)
-        if status != 0:
+            blob = child.result()
+        if blob is None:
             return  # get() parses what the child did not deliver
         try:
             for relpath, kind, sig, checked, digest, outside, packed in marshal.loads(blob):
@@ -345,20 +330,6 @@ def _stat(root: Path, relpath: str) -> tuple[os.stat_result, bool]:
         what = "FIFO" if stat_mod.S_ISFIFO(st.st_mode) else "special file"
         raise _Unusable(Problem(relpath, f"not a regular file ({what}); not opened"))
     return st, outside
-
-
-def can_fork() -> bool:
-    """A fork is safe and pays: ``os.fork`` exists, this process runs no other thread (a
-    fork copies no thread, and a lock one of them held would stay held in the child), and
-    two CPUs are free for the two processes."""
-    threading = sys.modules.get("threading")  # never imported: no other Python thread
-    if not hasattr(os, "fork") or (threading is not None and threading.active_count() != 1):
-        return False
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return cpus >= 2
 
 
 def _row(relpath: str, kind: str | None, e: _Entry) -> tuple[Any, ...]:
