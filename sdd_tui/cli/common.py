@@ -38,9 +38,8 @@ def parser(prog: str, description: str) -> argparse.ArgumentParser:
     return p
 
 
-def load_workspace(path: str | None, *, one_shot: bool = False, first: str | bool | None = False):
-    """Load the workspace for a command; ``one_shot``: the process exits after this command;
-    ``first``: only up to the feature the workbench opens on (``load_root``).
+def load_workspace(path: str | None, *, one_shot: bool = False):
+    """Load the workspace for a command; ``one_shot``: the process exits after this command.
 
     A one-shot command makes no garbage worth a cyclic collection, so the collector is
     switched off for good (a collection walks every object of the snapshot, ~10 per task),
@@ -51,7 +50,7 @@ def load_workspace(path: str | None, *, one_shot: bool = False, first: str | boo
     if one_shot:
         gc.disable()
     try:
-        return load(path, parallel=one_shot, first=first)
+        return load(path, parallel=one_shot)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from None
 
