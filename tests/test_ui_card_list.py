@@ -30,7 +30,7 @@ class ListApp(App[None]):
         self.selected: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield CardList("todo", Text("Todo"), id="cards")
+        yield CardList("todo", "Todo", id="cards")
 
     def on_mount(self) -> None:
         cards = self.query_one(CardList)

@@ -76,7 +76,7 @@ class BoardView(Horizontal):
 
     def compose(self) -> ComposeResult:
         for c in self._columns:  # composed with the board: no second mount before the paint
-            yield CardList(c, Text(self._titles.get(c, c), "bold"), id=f"cards-{c}")
+            yield CardList(c, self._titles.get(c, c), id=f"cards-{c}")
 
     # -- content -----------------------------------------------------------------------
 
@@ -87,9 +87,7 @@ class BoardView(Horizontal):
         self._titles = titles
         self.__dict__.pop("_rendered", None)
         await self.remove_children()
-        await self.mount_all(
-            [CardList(c, Text(titles.get(c, c), "bold"), id=f"cards-{c}") for c in columns]
-        )
+        await self.mount_all([CardList(c, titles.get(c, c), id=f"cards-{c}") for c in columns])
 
     def show(self, ws: Workspace, feature: Feature | None, *, select: str | None = None) -> None:
         """Render ``feature``'s cards; keep (or set) the selection by task key."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
@@ -113,26 +114,24 @@ class CardList(Widget, can_focus=True):
         Binding("enter", "select", "Card detail", show=False),
     ]
 
-    class Highlighted(Message):
+    class CardMessage(Message):
+        """About the card ``key`` of the list ``cards``."""
+
+        def __init__(self, cards: CardList, key: str) -> None:
+            super().__init__()
+            self.cards = cards
+            self.key = key
+
+    class Highlighted(CardMessage):
         """The highlight moved to the card ``key``."""
 
-        def __init__(self, cards: CardList, key: str) -> None:
-            super().__init__()
-            self.cards = cards
-            self.key = key
-
-    class Selected(Message):
+    class Selected(CardMessage):
         """The card ``key`` was chosen (enter, or a double click)."""
 
-        def __init__(self, cards: CardList, key: str) -> None:
-            super().__init__()
-            self.cards = cards
-            self.key = key
-
-    def __init__(self, column: str, title: object, *, id: str | None = None) -> None:
+    def __init__(self, column: str, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.column = column
-        self.border_title = title  # type: ignore[assignment]  # a Text; BoardView adds the count
+        self.border_title = Text(title, "bold")  # BoardView adds the card count
         self._cards: list[Card] = []
         self._highlighted: int | None = None
         self._hover: int | None = None
@@ -233,10 +232,11 @@ class CardList(Widget, can_focus=True):
         return self._top != before
 
     def on_resize(self, _event: events.Resize) -> None:
-        self._layout()
-        self._clamp_top()
         if self._highlighted is not None:
-            self._scroll_to_card(self._highlighted)
+            self._scroll_to_card(self._highlighted)  # lays out and clamps the view too
+        else:
+            self._layout()
+            self._clamp_top()
 
     # -- drawing -----------------------------------------------------------------------
 

@@ -95,10 +95,6 @@ class KeyBar(Widget, can_focus=False):
             palette.description if palette is not None else None,
         )
 
-    def hints(self) -> list[tuple[Binding, bool, str]]:
-        """(binding, enabled, key display) shown, one per action, in binding order."""
-        return self._state()[0]
-
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         desc_style = self.get_component_rich_style("key-bar--description")
