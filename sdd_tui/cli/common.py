@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sdd_tui import __version__
+from sdd_tui import __version__, gcpolicy
 
 if TYPE_CHECKING:
     import argparse
@@ -48,7 +47,7 @@ def load_workspace(path: str | None, *, one_shot: bool = False):
     from sdd_tui.workspace.loader import WorkspaceError, load
 
     if one_shot:
-        gc.disable()
+        gcpolicy.off()
     try:
         return load(path, parallel=one_shot)
     except WorkspaceError as exc:

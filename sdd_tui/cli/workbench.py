@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 
+from sdd_tui import gcpolicy
 from sdd_tui.cli.common import CliError
 
 
 def run_workbench(argv: list[str]) -> int:
     path, feature = _arguments(argv) if argv else (None, None)
-    # No cyclic collection until the first frame is up (SddApp._after_first_paint turns it
-    # back on): importing Textual and mounting the screen triggered ~300 young collections,
-    # ~0.1 s of a 2,000-task start, for garbage that holds no cycles worth finding.
-    gc.disable()
+    gcpolicy.off()  # until the first frame is up (the workbench screen resumes it)
     from sdd_tui.workspace.early_load import EarlyLoad
     from sdd_tui.workspace.snapshot import WorkspaceError
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sdd_tui.gcpolicy import paused
 from sdd_tui.model.items import BoxItem
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
@@ -68,25 +66,7 @@ def parse_document(
     from sdd_tui.formats.markdown import parse_structure
     from sdd_tui.formats.text import SourceText
 
-    with gc_paused():
+    with paused():
         src = SourceText.decode(raw)
         md = parse_structure(src.lines)
         return ParsedDoc(relpath, src, md, find_boxes(src, md, relpath), mode, outside)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a parse or load allocates its objects.
-
-    They make no reference cycles worth collecting, yet each collection they trigger walks
-    every object allocated so far (a 10,000-task document is ~50,000 objects; a 20,000-task
-    workspace load a few hundred thousand).  Nested or concurrent pauses only ever re-enable
-    what they found enabled.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

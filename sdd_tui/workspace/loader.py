@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from sdd_tui.formats.board_state import load_board
 from sdd_tui.formats.tasks import checklist_from_rows, tasks_from_rows
+from sdd_tui.gcpolicy import paused
 from sdd_tui.model.spec import Clarification, Heading, Requirement
 from sdd_tui.model.workspace import Columns, Feature, Problem, Workspace, match_feature_id
 from sdd_tui.workspace.discover import active_feature, discover, find_root
-from sdd_tui.workspace.documents import DocumentCache, gc_paused
+from sdd_tui.workspace.documents import DocumentCache
 from sdd_tui.workspace.facts import TASKS, DocFacts, FactsCache, default_store
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.snapshot import (
@@ -79,7 +80,7 @@ def load_root(
     first frame waits for one feature, not a monorepo's hundreds; the snapshot is
     ``partial`` and ``load_root(root, previous=it, changed=())`` completes it.
     """
-    with gc_paused():
+    with paused():
         return _load_root(
             root,
             cache=cache,
