@@ -12,6 +12,7 @@ milliseconds, not the library's 1.6 s default.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import threading
@@ -117,7 +118,6 @@ async def watch_workspace(
     from watchfiles import awatch
 
     root = root.resolve()
-    resync = False
     while not stop.is_set():
         targets = watch_targets(root)
         signature = _signature(targets)
@@ -128,35 +128,47 @@ async def watch_workspace(
             if _top_level(root) != top:
                 yield {"."}
             continue
-        restart = False
+        batches = awatch(
+            *targets,
+            watch_filter=None,
+            debounce=debounce_ms,
+            step=step_ms,
+            stop_event=stop,
+            rust_timeout=rust_timeout_ms,
+            yield_on_timeout=True,
+            recursive=True,
+            ignore_permission_denied=True,
+        ).__aiter__()
+        next_batch = asyncio.ensure_future(batches.__anext__())
         try:
-            async for changes in awatch(
-                *targets,
-                watch_filter=None,
-                debounce=debounce_ms,
-                step=step_ms,
-                stop_event=stop,
-                rust_timeout=rust_timeout_ms,
-                yield_on_timeout=True,
-                recursive=True,
-                ignore_permission_denied=True,
-            ):
+            # awatch sets its watcher up synchronously, before its first wait: once its task
+            # has run one step, it listens.  Anything written before that (since the snapshot
+            # the caller holds was read, or while a restarted watch was being set up) is
+            # caught by re-reading every file's stat now.
+            await asyncio.sleep(0)
+            yield {"."}
+            while True:
+                try:
+                    changes = await next_batch
+                except StopAsyncIteration:
+                    break
                 rels = {r for _, p in changes if (r := relevant(root, p)) is not None}
-                if resync:
-                    # The first batch (or timeout) of a restarted watch: it is listening now,
-                    # so reload once more for anything written while it was being set up.
-                    resync = False
-                    rels.add(".")
-                if _signature(watch_targets(root)) != signature or _top_level(root) != top:
-                    restart = True
+                restart = _signature(watch_targets(root)) != signature or _top_level(root) != top
+                if restart:
                     rels.add(".")
                 if rels:
                     yield rels
                 if restart:
-                    resync = True
                     break
+                next_batch = asyncio.ensure_future(batches.__anext__())
         except (FileNotFoundError, RuntimeError, OSError):
-            # A watched folder vanished under the watcher: start again on what exists now.
-            if not stop.is_set():
-                resync = True
-                yield {"."}
+            # A watched folder vanished under the watcher: start again on what exists now
+            # (the restarted watch re-reads everything once it listens).
+            pass
+        finally:
+            if not next_batch.done():
+                next_batch.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await next_batch
+            with contextlib.suppress(Exception):
+                await batches.aclose()
