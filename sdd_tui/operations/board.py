@@ -41,9 +41,12 @@ from sdd_tui.workspace.writer import (
 
 @record
 class Change:
-    """What one operation did, as recorded in history."""
+    """What one operation did, as recorded in history.
 
-    op: str  # move | reorder
+    Board operations move or reorder a task; a checklist tick (``operations.review``) is a
+    ``tick`` of one item, whose columns are empty and whose ``task`` is the item's key."""
+
+    op: str  # move | reorder | tick
     feature: str
     task: str
     from_column: str
@@ -53,10 +56,27 @@ class Change:
     from_rank: float | None = None
     to_rank: float | None = None
     files: tuple[str, ...] = ()
+    label: str = ""  # the ID the user knows (T009, CHK012) when it is not the key
+    path: str = ""  # the file holding the box (ticks: replayed by undo)
 
     @property
     def noop(self) -> bool:
         return not self.files
+
+    @property
+    def name(self) -> str:
+        return self.label or self.task
+
+    def describe(self, how: str = "") -> str:
+        """One line for a toast: what this change did (``how``: "", "undo" or "redo";
+        an undo's change already runs from the undone state back)."""
+        if self.op == "tick":
+            return f"{'ticked' if self.to_mark in DONE_MARKS else 'unticked'} {self.name}"
+        if self.op == "reorder" or self.from_column == self.to_column:
+            return f"reordered {self.name}"
+        if how == "undo":
+            return f"{self.name} back to {self.to_column}"
+        return f"{self.name} {self.from_column} → {self.to_column}"
 
 
 def resolve(loaded: Loaded, feature_ref: str, task_ref: str) -> tuple[Feature, Task]:
@@ -134,6 +154,7 @@ def move(
         from_rank=task.rank,
         to_rank=changes.get("rank", task.rank),
         files=tuple(files),
+        label=task.id or "",
     )
 
 
@@ -164,6 +185,7 @@ def reorder(loaded: Loaded, feature_ref: str, task_ref: str, delta: int) -> Chan
             task.mark,
             task.rank,
             task.rank,
+            label=task.id or "",
         )
     others = [c for c in cards if c is not task]
     before = others[new_pos - 1] if new_pos > 0 else None
@@ -196,6 +218,7 @@ def reorder(loaded: Loaded, feature_ref: str, task_ref: str, delta: int) -> Chan
         task.rank,
         new_rank,
         files=(BOARD_PATH,),
+        label=task.id or "",
     )
 
 
@@ -214,6 +237,7 @@ def set_rank(loaded: Loaded, feature_ref: str, task_ref: str, rank: float | None
         task.rank,
         rank,
         files=(BOARD_PATH,) if changed else (),
+        label=task.id or "",
     )
 
 

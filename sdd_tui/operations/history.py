@@ -1,7 +1,9 @@
 """`.sdd/history.jsonl`: the append-only log behind undo, redo and progress charts.
 
-Each line is one JSON object.  Operations (``move``, ``reorder``) carry an ``id``; ``undo``
-and ``redo`` lines name the operation they reverse or repeat in ``ref``.  Replaying the log
+Each line is one JSON object.  Operations (``move``, ``reorder``, and ``tick`` for a checklist
+item) carry an ``id``; ``undo`` and ``redo`` lines name the operation they reverse or repeat in
+``ref``.  Every edit the workbench, the CLI or an agent makes goes through here, so undo is one
+stack whoever made the last edit and whatever it was.  Replaying the log
 gives the undo and redo stacks, so both survive a restart and merge (``merge=union``) in git.
 Lines that do not parse are skipped, never rewritten.
 """
@@ -22,6 +24,8 @@ from sdd_tui.operations.boxes import OperationError
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.snapshot import HISTORY_PATH, Loaded
 from sdd_tui.workspace.writer import WriteRefused, append_line
+
+OPERATIONS = ("move", "reorder", "tick")
 
 
 def read_history(root: Path) -> list[dict[str, Any]]:
@@ -52,7 +56,7 @@ def stacks(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[di
     redo: list[dict[str, Any]] = []
     for e in entries:
         op = e.get("op")
-        if op in ("move", "reorder") and e.get("id"):
+        if op in OPERATIONS and e.get("id"):
             by_id[str(e["id"])] = e
             undo.append(e)
             redo.clear()
@@ -88,6 +92,10 @@ def record(
     if change.op == "reorder" or change.from_rank is not None or change.to_rank is not None:
         entry["from_rank"] = change.from_rank
         entry["to_rank"] = change.to_rank
+    if change.label and change.label != change.task:
+        entry["label"] = change.label
+    if change.op == "tick":
+        entry["path"] = change.path
     if ref is not None:
         entry["ref"] = ref
     line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
@@ -121,7 +129,10 @@ def _autocommit(loaded: Loaded, change: Change) -> None:
         return
     from sdd_tui.workspace.git import autocommit
 
-    message = f"sdd: {change.feature}/{change.task} {change.from_column} → {change.to_column}"
+    if change.op == "tick":
+        message = f"sdd: {change.feature}/{change.name} {change.describe().split()[0]}"
+    else:
+        message = f"sdd: {change.feature}/{change.task} {change.from_column} → {change.to_column}"
     error = autocommit(loaded.root, [*change.files, HISTORY_PATH], message)
     if error is not None:
         raise OperationError(f"done, but the autocommit failed: {error}")
@@ -168,6 +179,12 @@ def _replay(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
     feature, task = str(e.get("feature")), str(e.get("task"))
     column = e.get("from") if reverse else e.get("to")
     mark = e.get("from_mark") if reverse else e.get("to_mark")
+    if e.get("op") == "tick":
+        from sdd_tui.operations.review import tick
+
+        if not (isinstance(mark, str) and len(mark) == 1):
+            raise OperationError("history entry without a box mark; cannot undo")
+        return tick(loaded, feature, task, mark=mark)
     has_rank = "from_rank" in e or "to_rank" in e
     rank = e.get("from_rank") if reverse else e.get("to_rank")
     if not isinstance(column, str):

@@ -14,6 +14,7 @@ from sdd_tui.formats.tasks import build_checklist
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
+from sdd_tui.operations.board import Change
 from sdd_tui.operations.boxes import OperationError, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.writer import WriteRefused, workspace_lock
@@ -89,8 +90,16 @@ def _locator(feature: Feature, item: ChecklistItem):  # type: ignore[no-untyped-
     return locate
 
 
-def set_item(loaded: Loaded, feature_ref: str, key: str, checked: bool | None = None) -> Tick:
-    """Tick (``checked=True``), untick (``False``) or toggle (``None``) one checklist item."""
+def set_item(
+    loaded: Loaded,
+    feature_ref: str,
+    key: str,
+    checked: bool | None = None,
+    *,
+    mark: str | None = None,
+) -> Tick:
+    """Tick (``checked=True``), untick (``False``) or toggle (``None``) one checklist item;
+    ``mark`` sets the box character itself (undo and redo put back the exact one)."""
     feature = loaded.workspace.feature(feature_ref)
     if feature is None:
         raise OperationError(f"unknown feature '{feature_ref}'")
@@ -99,6 +108,8 @@ def set_item(loaded: Loaded, feature_ref: str, key: str, checked: bool | None = 
         raise OperationError(f"unknown checklist item '{key}' in feature '{feature.id}'")
 
     def new_mark(doc: ParsedDoc, box: BoxItem) -> str:
+        if mark is not None:
+            return mark
         want = (box.mark not in DONE_MARKS) if checked is None else checked
         if want:
             return box.mark if box.mark in DONE_MARKS else done_char(doc)
@@ -123,3 +134,30 @@ def set_item(loaded: Loaded, feature_ref: str, key: str, checked: bool | None = 
 
 def toggle_item(loaded: Loaded, feature_ref: str, key: str) -> Tick:
     return set_item(loaded, feature_ref, key, None)
+
+
+def tick(
+    loaded: Loaded,
+    feature_ref: str,
+    key: str,
+    checked: bool | None = None,
+    *,
+    mark: str | None = None,
+) -> Change:
+    """:func:`set_item` as a history :class:`~sdd_tui.operations.board.Change` (``tick``), so
+    ``history.apply_and_record`` records it and undo reverses it like a board move."""
+    feature = loaded.workspace.feature(feature_ref)
+    item = find_item(feature, key) if feature is not None else None
+    done = set_item(loaded, feature_ref, key, checked, mark=mark)
+    return Change(
+        "tick",
+        done.feature,
+        done.key,
+        "",
+        "",
+        done.from_mark,
+        done.to_mark,
+        files=() if done.noop else (done.path,),
+        label=(item.id or "") if item is not None else "",
+        path=done.path,
+    )

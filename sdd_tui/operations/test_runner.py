@@ -23,7 +23,9 @@ import os
 import signal
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -456,3 +458,35 @@ def sparkline(values: list[float]) -> str:
     """``▁▃█``: one block per value in 0..1."""
     top = len(SPARK) - 1
     return "".join(SPARK[max(0, min(top, round(v * top)))] for v in values)
+
+
+LOG_LINES = 5000
+_DRAIN = 2000  # lines written per tick: a flood of output never stalls the UI
+
+
+@dataclass(slots=True)
+class RunState:
+    """One run as the UI sees it: its output (last lines) and, once ended, its summary."""
+
+    command: str
+    runner: TestRunner | None = None
+    log: deque[str] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
+    pending: deque[str] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
+    line_count: int = 0
+    summary: RunSummary | None = None
+    note: str | None = None  # a message to show once the run ended (history not written…)
+
+    @property
+    def running(self) -> bool:
+        return self.summary is None
+
+    def add(self, lines: list[str]) -> None:
+        self.line_count += len(lines)
+        self.log.extend(lines)
+        self.pending.extend(lines)
+
+    def take(self, limit: int = _DRAIN) -> list[str]:
+        out: list[str] = []
+        while self.pending and len(out) < limit:
+            out.append(self.pending.popleft())
+        return out
