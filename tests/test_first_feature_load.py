@@ -60,12 +60,14 @@ async def test_the_workbench_completes_a_partial_snapshot_and_keys_wait_for_it(
     app = SddApp(partial)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f")  # the feature list needs every feature: it waits for them
-        await wait_for(pilot, lambda: not app.loaded.partial, what="the rest of the features")
+        await wait_for(
+            pilot, lambda: not app.session.loaded.partial, what="the rest of the features"
+        )
         await wait_for(
             pilot, lambda: isinstance(app.screen, FeatureSwitcher), what="the feature list"
         )
-        assert app.feature_id == "002-meal-planner"
-        assert len(app.loaded.workspace.features) == 3
+        assert app.workbench.feature_id == "002-meal-planner"
+        assert len(app.session.loaded.workspace.features) == 3
 
 
 @pytest.mark.anyio
@@ -86,9 +88,11 @@ async def test_if_reading_the_rest_fails_the_app_reads_everything_itself(
         return real(root, **kwargs)
 
     monkeypatch.setattr(loader_module, "load_root", flaky)
+    # no watcher: its first full re-read would complete the snapshot before the rest is read
+    monkeypatch.setenv("SDD_TUI_NO_WATCH", "1")
     app = SddApp(partial)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("f")
-        await wait_for(pilot, lambda: not app.loaded.partial, what="the whole workspace")
+        await wait_for(pilot, lambda: not app.session.loaded.partial, what="the whole workspace")
         assert calls == ["rest"]
-        assert len(app.loaded.workspace.features) == 3
+        assert len(app.session.loaded.workspace.features) == 3

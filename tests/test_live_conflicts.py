@@ -186,17 +186,17 @@ async def test_a_reload_read_before_the_apps_own_move_is_not_shown(
     app = make_app(sample)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        base = app.loaded
+        base = app.session.loaded
         stale = load_root(sample, cache=base.cache)  # read before the move
         await pilot.press("L")  # T007b -> in progress; the app reloads itself
         await pilot.pause()
         assert "T007b" in column_keys(app, "in_progress")
         reloads: list[set[str]] = []
-        app.files_changed = lambda paths: reloads.append(set(paths))  # type: ignore[method-assign]
-        app._generation += 1  # the watcher's batch that started the late reload
-        app._deliver_snapshot(stale, app._generation, {TASKS}, base)
+        app.workbench.files_changed = lambda paths: reloads.append(set(paths))  # type: ignore[method-assign]
+        app.session._ticket += 1  # the watcher's batch that started the late reload
+        app.workbench._deliver(base, stale, app.session._ticket, frozenset({TASKS}))
         await pilot.pause()
-        assert app.loaded is not stale
+        assert app.session.loaded is not stale
         assert "T007b" in column_keys(app, "in_progress")
         assert reloads == [{TASKS}]  # read again instead
 
@@ -209,10 +209,10 @@ async def test_a_late_git_read_does_not_replace_a_newer_one(sample: Path, no_wat
         await pilot.pause()
         newer = GitInfo("feature-b", None, 0, 0)
         older = GitInfo("main", None, 0, 0)
-        app._git_generation = 7
-        app._apply_git(7, False, newer, frozenset(), ())
-        app._apply_git(6, True, older, frozenset(), ())  # started earlier, finished later
-        assert app.git == newer
+        app.workbench._git_generation = 7
+        app.workbench._apply_git(7, False, newer, frozenset(), ())
+        app.workbench._apply_git(6, True, older, frozenset(), ())  # started earlier, finished later
+        assert app.session.git == newer
 
 
 TASKS = f"specs/{FEATURE}/tasks.md"

@@ -59,8 +59,8 @@ async def test_header_branch_and_marks_follow_the_working_tree(repo: Path) -> No
     app = make_app(repo)
     probe = Probe.attach(app)
     async with app.run_test(size=SIZE) as pilot:
-        await probe.wait(pilot, lambda: app.git is not None, what="git info")
-        assert app.git.branch == "main" and app.git.has_commits
+        await probe.wait(pilot, lambda: app.session.git is not None, what="git info")
+        assert app.session.git.branch == "main" and app.session.git.has_commits
         assert "⎇ main" in header(app)
         assert "↑" not in header(app)  # no upstream
         assert subtitle(app, "spec") == "" and subtitle(app, "board") == ""
@@ -107,12 +107,12 @@ async def test_upstream_ahead_behind_in_header(repo: Path, tmp_path: Path) -> No
 
 
 async def test_d_shows_the_diff_of_the_focused_document(repo: Path) -> None:
-    from sdd_tui.ui.live import DiffScreen
+    from sdd_tui.ui.screens.diff import DiffScreen
 
     app = make_app(repo)
     probe = Probe.attach(app)
     async with app.run_test(size=SIZE) as pilot:
-        await probe.wait(pilot, lambda: app.git is not None, what="git info")
+        await probe.wait(pilot, lambda: app.session.git is not None, what="git info")
         await watcher_ready(pilot, probe, tasks_path(repo))
         text = tasks_path(repo).read_text(encoding="utf-8")
         tasks_path(repo).write_text(text.replace("- [ ] T009 ", "- [x] T009 "), encoding="utf-8")
@@ -135,11 +135,11 @@ async def test_stale_plan_badge(sample: Path) -> None:
     probe = Probe.attach(app)
     async with app.run_test(size=SIZE) as pilot:
         await probe.wait(pilot, lambda: "plan may be stale" in header(app), what="stale badge")
-        assert FEATURE in app.stale_plans
+        assert FEATURE in app.session.stale_plans
 
 
 async def test_repo_without_commits(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sdd_tui.ui.live import DiffScreen
+    from sdd_tui.ui.screens.diff import DiffScreen
 
     init_repo(sample, commit=False)
     monkeypatch.setenv("SDD_TUI_NO_WATCH", "1")
@@ -147,10 +147,10 @@ async def test_repo_without_commits(sample: Path, monkeypatch: pytest.MonkeyPatc
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.git is not None and app.git.has_commits is False
+        assert app.session.git is not None and app.session.git.has_commits is False
         assert "⎇ main (no commits)" in header(app)
         assert subtitle(app, "board") == "tasks.md untracked"
-        assert app.branch_features == ()
+        assert app.session.branch_features == ()
         await pilot.press("d")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -165,7 +165,7 @@ async def test_repo_without_commits(sample: Path, monkeypatch: pytest.MonkeyPatc
 async def test_folder_without_git_hides_git(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from test_git_repo import outside_any_repo
 
-    from sdd_tui.ui.live import DiffScreen
+    from sdd_tui.ui.screens.diff import DiffScreen
 
     if not outside_any_repo(sample):
         pytest.skip("the temporary folder lies inside a git repository")
@@ -174,7 +174,7 @@ async def test_folder_without_git_hides_git(sample: Path, monkeypatch: pytest.Mo
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.git is None
+        assert app.session.git is None
         assert "⎇" not in header(app)
         assert all(subtitle(app, p) == "" for p in ("board", "spec", "plan"))
         await pilot.press("d")
@@ -190,7 +190,7 @@ async def test_no_git_env_hides_git_in_a_repo(repo: Path, monkeypatch: pytest.Mo
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.git is None and "⎇" not in header(app)
+        assert app.session.git is None and "⎇" not in header(app)
 
 
 async def test_branch_switch_reloads_the_workspace(repo: Path) -> None:
@@ -200,33 +200,35 @@ async def test_branch_switch_reloads_the_workspace(repo: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         # on main, 004-export exists only on its branch: listed read-only, from git objects
         await probe.wait(pilot, lambda: "004-export" in feature_ids(app), what="branch feature")
-        branch_only = next(f for f in app.branch_features if f.id == "004-export")
+        branch_only = next(f for f in app.session.branch_features if f.id == "004-export")
         assert branch_only.read_only and branch_only.branch == "004-export"
-        assert app.loaded.workspace.feature("004-export") is None
+        assert app.session.loaded.workspace.feature("004-export") is None
         await watcher_ready(pilot, probe, tasks_path(repo))
 
         git(repo, "checkout", "-q", "004-export")  # from another terminal
         await probe.wait(
             pilot,
             lambda: (
-                app.loaded.workspace.feature("004-export") is not None
-                and app.git is not None
-                and app.git.branch == "004-export"
+                app.session.loaded.workspace.feature("004-export") is not None
+                and app.session.git is not None
+                and app.session.git.branch == "004-export"
             ),
             what="the checked-out feature",
         )
         await probe.wait(pilot, lambda: "⎇ 004-export" in header(app), what="header branch")
-        await probe.wait(pilot, lambda: app.branch_features == (), what="no branch-only features")
-        f = app.loaded.workspace.feature("004-export")
+        await probe.wait(
+            pilot, lambda: app.session.branch_features == (), what="no branch-only features"
+        )
+        f = app.session.loaded.workspace.feature("004-export")
         assert not f.read_only and [t.key for t in f.tasks] == ["T001", "T002"]
-        assert app.feature_id == FEATURE  # the board stays on the feature it showed
+        assert app.workbench.feature_id == FEATURE  # the board stays on the feature it showed
 
         git(repo, "checkout", "-q", "main")
         await probe.wait(
             pilot,
             lambda: (
-                app.loaded.workspace.feature("004-export") is None
-                and any(f.id == "004-export" for f in app.branch_features)
+                app.session.loaded.workspace.feature("004-export") is None
+                and any(f.id == "004-export" for f in app.session.branch_features)
             ),
             what="back to branch-only",
         )
@@ -252,7 +254,7 @@ async def test_move_with_autocommit_from_the_board(repo: Path) -> None:
     app = make_app(repo)
     probe = Probe.attach(app)
     async with app.run_test(size=SIZE) as pilot:
-        await probe.wait(pilot, lambda: app.git is not None, what="git info")
+        await probe.wait(pilot, lambda: app.session.git is not None, what="git info")
         await watcher_ready(pilot, probe, tasks_path(repo))
         refreshes = len(probe.refreshes)
         await pilot.press("space")  # T007b -> done
@@ -271,6 +273,8 @@ async def test_move_with_autocommit_from_the_board(repo: Path) -> None:
             what="the ref change",
         )
         await probe.wait(
-            pilot, lambda: app.git is not None and not app.git.status, what="clean status"
+            pilot,
+            lambda: app.session.git is not None and not app.session.git.status,
+            what="clean status",
         )
         assert len(probe.refreshes) == refreshes

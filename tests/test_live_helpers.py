@@ -33,7 +33,7 @@ class Probe:
 
     app: Any
     batches: list[set[str]] = field(default_factory=list)
-    applied: list[int] = field(default_factory=list)  # generations given to apply_snapshot
+    applied: list[int] = field(default_factory=list)  # watcher batches the session took
     refreshes: list[dict[str, list[str]]] = field(default_factory=list)  # board after each
     git_updates: int = 0
     errors: list[BaseException] = field(default_factory=list)
@@ -41,26 +41,34 @@ class Probe:
     @classmethod
     def attach(cls, app: Any) -> Probe:
         probe = cls(app)
-        files_changed = app.files_changed
-        apply_snapshot = app.apply_snapshot
-        snapshot_changed = app.snapshot_changed
-        git_changed = app.git_changed
+        bench, session = app.workbench, app.session
+        files_changed = bench.files_changed
+        deliver = session.deliver
+        snapshot_changed = bench._snapshot_changed
+        git_changed = bench.git_changed
 
         def on_files(paths: set[str]) -> None:
             probe.batches.append(set(paths))
             files_changed(paths)
 
-        def on_apply(loaded: Any, generation: int, git_changed: bool) -> None:
-            probe.applied.append(generation)
+        def on_deliver(base: Any, loaded: Any, ticket: int, paths: Any) -> bool:
             try:
-                apply_snapshot(loaded, generation, git_changed)
+                taken = deliver(base, loaded, ticket, paths)
             except BaseException as exc:
                 probe.errors.append(exc)
                 raise
+            if taken:
+                probe.applied.append(ticket)
+            return taken
 
-        def on_changed() -> None:
-            snapshot_changed()
-            probe.refreshes.append(board_keys(app))
+        def on_changed(change: Any) -> None:
+            try:
+                snapshot_changed(change)
+            except BaseException as exc:
+                probe.errors.append(exc)
+                raise
+            if change.reason == "outside" and change.workspace_changed:
+                probe.refreshes.append(board_keys(app))
 
         def on_git() -> None:
             try:
@@ -70,10 +78,10 @@ class Probe:
                 raise
             probe.git_updates += 1
 
-        app.files_changed = on_files
-        app.apply_snapshot = on_apply
-        app.snapshot_changed = on_changed
-        app.git_changed = on_git
+        bench.files_changed = on_files
+        session.deliver = on_deliver
+        bench._snapshot_changed = on_changed
+        bench.git_changed = on_git
         return probe
 
     async def wait(
@@ -110,10 +118,10 @@ class Probe:
         """The newest batch has been reloaded and handed to the UI, or no reload is under
         way (the app re-read its own write itself, and the watcher's report of that write
         is not a change)."""
-        gen = self.app._generation
-        if gen <= 0:
+        ticket = self.app.session._ticket  # the newest watcher batch
+        if ticket <= 0:
             return False
-        if gen in self.applied:
+        if ticket in self.applied:
             return True
         return not any(w.group == "reload" and not w.is_finished for w in self.app.workers)
 
@@ -130,12 +138,12 @@ def card_count(app: Any) -> int:
 
 
 def feature_ids(app: Any) -> set[str]:
-    return {f.id for f in app.all_features().features}
+    return {f.id for f in app.session.all_features().features}
 
 
 async def watcher_ready(pilot: Any, probe: Probe, poke: Path, *, timeout: float = 10.0) -> None:
     """Touch ``poke`` until the watcher reports it: from then on no change is missed."""
-    rel = poke.relative_to(probe.app.loaded.root).as_posix()
+    rel = poke.relative_to(probe.app.session.loaded.root).as_posix()
     since = len(probe.batches)
     n = 0
 

@@ -169,11 +169,11 @@ async def test_new_feature_folder_appears_in_switcher(sample: Path) -> None:
         # its tasks are complete once it settles (the files were written after the folder)
         await probe.wait(
             pilot,
-            lambda: len(app.loaded.workspace.feature("004-x").tasks) == 3,
+            lambda: len(app.session.loaded.workspace.feature("004-x").tasks) == 3,
             timeout=TIMEOUT,
             what="004-x tasks",
         )
-        assert app.feature_id == FEATURE  # the board stays where it was
+        assert app.workbench.feature_id == FEATURE  # the board stays where it was
         assert card_count(app) == START_CARDS
         await pilot.press("f")
         await probe.wait(pilot, lambda: isinstance(app.screen, FeatureSwitcher), timeout=TIMEOUT)
@@ -184,7 +184,7 @@ async def test_new_feature_folder_appears_in_switcher(sample: Path) -> None:
             fh.write(task_lines(4, 1))
         await probe.wait(
             pilot,
-            lambda: len(app.loaded.workspace.feature("004-x").tasks) == 4,
+            lambda: len(app.session.loaded.workspace.feature("004-x").tasks) == 4,
             timeout=TIMEOUT,
             what="004-x T004",
         )
@@ -200,12 +200,12 @@ async def test_switch_to_a_feature_created_while_running(sample: Path) -> None:
             pilot,
             lambda: (
                 "004-x" in feature_ids(app)
-                and len(app.loaded.workspace.feature("004-x").tasks) == 3
+                and len(app.session.loaded.workspace.feature("004-x").tasks) == 3
             ),
             timeout=TIMEOUT,
             what="004-x loaded",
         )
-        app.switch_feature("004-x")
+        app.workbench.switch_feature("004-x")
         await probe.wait(
             pilot, lambda: column_keys(app, "todo") == ["T001", "T002", "T003"], what="004-x"
         )
@@ -244,7 +244,7 @@ async def test_feature_folder_deleted(sample: Path) -> None:
             timeout=TIMEOUT,
             what="001 gone",
         )
-        assert app.feature_id == FEATURE
+        assert app.workbench.feature_id == FEATURE
         assert card_count(app) == START_CARDS
 
 
@@ -259,7 +259,7 @@ async def test_active_feature_folder_deleted(sample: Path) -> None:
         )
         await probe.wait(
             pilot,
-            lambda: app.feature is not None and app.feature_id != FEATURE,
+            lambda: app.workbench.feature is not None and app.workbench.feature_id != FEATURE,
             timeout=TIMEOUT,
             what="another feature shown",
         )
@@ -281,7 +281,7 @@ async def test_specs_folder_deleted_and_recreated(sample: Path, tmp_path: Path) 
         await probe.wait(
             pilot, lambda: card_count(app) == START_CARDS, timeout=TIMEOUT, what="cards back"
         )
-        assert app.feature_id == FEATURE
+        assert app.workbench.feature_id == FEATURE
         # The watcher did not go stale: a later append is still seen.
         with tasks_path(sample).open("a", encoding="utf-8") as fh:
             fh.write(task_lines(77, 1))

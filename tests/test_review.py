@@ -241,7 +241,7 @@ async def test_unchecked_only_filter(sample: Path) -> None:
     before = (sample / UX).read_bytes()
     async with app.run_test(size=SIZE) as pilot:
         await open_review(pilot, app)
-        await pilot.press("u")
+        await pilot.press("v")
         screen = review_screen(app)
         shown = [r.item for r in screen.rows if r.item is not None]
         assert len(shown) == 11 and all(not i.checked for i in shown)
@@ -259,7 +259,7 @@ async def test_unchecked_only_filter(sample: Path) -> None:
         )
         assert current_id(app) == "item:ux:CHK005"
         one_box_changed(before, (sample / UX).read_bytes(), b" ", b"x")
-        await pilot.press("u")
+        await pilot.press("v")
         assert len([r for r in review_screen(app).rows if r.item is not None]) == 26
 
 
@@ -375,7 +375,7 @@ async def test_outside_edit_updates_review_mode(sample: Path) -> None:
             row = next(r for r in rows if r.id == "item:ux:CHK012")
             return row.item is not None and row.item.checked
 
-        app.files_changed({UX.as_posix()})  # as the watcher reports it
+        app.workbench.files_changed({UX.as_posix()})  # as the watcher reports it
         await wait_for(pilot, ticked, timeout=10, what="the agent's tick to show")
         assert current_id(app) == "item:requirements:CHK008"
 
@@ -438,10 +438,11 @@ async def test_requirements_view_and_jump_to_spec(sample: Path) -> None:
         assert spec.current == SPEC2.as_posix()
 
 
-def test_palette_has_review_and_requirements(sample: Path) -> None:
-    from sdd_tui.ui.commands import workbench_commands
-
+@pytest.mark.anyio
+async def test_palette_has_review_and_requirements(sample: Path) -> None:
     app = make_app(sample)
-    titles = [c.title for c in workbench_commands(app)]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.workbench.commands()]
     assert "Review spec (checklists, clarifications)" in titles
     assert "Requirements" in titles

@@ -275,13 +275,13 @@ async def test_f_lists_features_archived_last_and_switches_the_board(sample: Pat
         # escape closes without switching
         await pilot.press("escape")
         await pilot.pause()
-        assert app.feature_id == "002-meal-planner"
+        assert app.workbench.feature_id == "002-meal-planner"
 
         # choose the OpenSpec change: the board shows its cards
         await pilot.press("f")
         await wait_for(pilot, lambda: isinstance(app.screen, FeatureSwitcher), what="switcher")
         await pilot.press("down", "down", "enter")
-        await wait_for(pilot, lambda: app.feature_id == "search-v2", what="switch")
+        await wait_for(pilot, lambda: app.workbench.feature_id == "search-v2", what="switch")
         assert not isinstance(app.screen, FeatureSwitcher)
         assert column_keys(app, "todo") == ["1.1"]
         assert column_keys(app, "done") == []
@@ -292,7 +292,9 @@ async def test_f_lists_features_archived_last_and_switches_the_board(sample: Pat
         await pilot.press("f")
         await wait_for(pilot, lambda: isinstance(app.screen, FeatureSwitcher), what="switcher")
         await pilot.press("down", "enter")
-        await wait_for(pilot, lambda: app.feature_id == "2025-01-01-aaa-tags", what="switch")
+        await wait_for(
+            pilot, lambda: app.workbench.feature_id == "2025-01-01-aaa-tags", what="switch"
+        )
         assert column_keys(app, "todo") == ["1.2"]
         assert column_keys(app, "done") == ["1.1"]
         header = app.query_one(WorkbenchHeader).render().plain
@@ -440,7 +442,7 @@ async def test_markup_and_escape_sequences_in_tasks_show_literally(tmp_path: Pat
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.feature_id == "001-unsafe"
+        assert app.workbench.feature_id == "001-unsafe"
         assert column_keys(app, "todo") == list(UNSAFE_TITLES)
         for key, shown in SHOWN_TITLES.items():
             assert shown in card_plain(app, key), key

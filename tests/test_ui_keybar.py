@@ -84,8 +84,8 @@ async def test_snapshots_are_kept_out_of_the_cyclic_collector(sample: Path) -> N
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            app.reload()
-            ws = app.loaded.workspace
+            app.session.reload()
+            ws = app.session.loaded.workspace
             assert gc.is_tracked(ws) and gc.get_freeze_count() > 0
             # frozen objects are in no generation the collector walks
             assert not any(o is ws for o in gc.get_objects())

@@ -218,14 +218,14 @@ async def test_confirmation_then_a_real_run_of_the_sample_suite(sample: Path) ->
         assert str(sample) in shown
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="no")
-        assert pane(app).run_state is None
+        assert app.workbench.run_state is None
         assert not preferences.is_command_trusted(sample, SAMPLE_COMMAND)
         # yes: it runs, the output streams into the log, the results reload
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="question")
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, TestRunScreen), what="log")
-        run = pane(app).run_state
+        run = app.workbench.run_state
         await wait_for(pilot, lambda: not run.running, what="the run to end", timeout=120)
         screen = app.screen
         assert isinstance(screen, TestRunScreen)
@@ -248,7 +248,7 @@ async def test_confirmation_then_a_real_run_of_the_sample_suite(sample: Path) ->
         # second time: no question
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, TestRunScreen), what="log")
-        run = pane(app).run_state
+        run = app.workbench.run_state
         await wait_for(pilot, lambda: not run.running, what="second run", timeout=120)
 
 
@@ -264,7 +264,7 @@ async def test_a_changed_command_asks_again(sample: Path) -> None:
         assert f"$ {SAMPLE_COMMAND} -x" in screen_text(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="no")
-        assert pane(app).run_state is None
+        assert app.workbench.run_state is None
 
 
 async def test_cancel_a_command_that_never_ends(sample: Path) -> None:
@@ -280,7 +280,7 @@ async def test_cancel_a_command_that_never_ends(sample: Path) -> None:
         screen = app.screen
         await wait_for(pilot, lambda: "started" in screen.log_text, what="output", timeout=30)
         assert "\x1b" not in screen.log_text and "[31m" not in screen.log_text
-        run = pane(app).run_state
+        run = app.workbench.run_state
         pid = run.runner.pid
         assert run.running and "● running" in pane_text(app)
         await pilot.press("escape")  # cancels, the view stays to show it
@@ -310,11 +310,11 @@ async def test_ctrl_c_cancels_and_b_hides_a_run(sample: Path) -> None:
         await wait_for(pilot, lambda: "started" in screen.log_text, what="output", timeout=30)
         await pilot.press("b")  # hide: the run goes on
         await wait_for(pilot, lambda: not isinstance(app.screen, TestRunScreen), what="hidden")
-        run = pane(app).run_state
+        run = app.workbench.run_state
         assert run.running
         await pilot.press("t")  # shows the log again instead of starting another run
         await wait_for(pilot, lambda: isinstance(app.screen, TestRunScreen), what="log again")
-        assert pane(app).run_state is run
+        assert app.workbench.run_state is run
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: not run.running, what="cancel", timeout=30)
         assert run.summary.outcome == "cancelled"
@@ -328,8 +328,8 @@ async def test_missing_command(sample: Path) -> None:
         assert "t runs tests.command from .sdd/config.yaml (none set)" in pane_text(app)
         await pilot.press("t")
         await wait_for(pilot, lambda: "no test command" in pane_text(app), what="message")
-        assert pane(app).run_state is None
-        assert type(app.screen).__name__ == "Screen"
+        assert app.workbench.run_state is None
+        assert type(app.screen).__name__ == "WorkbenchScreen"
 
 
 async def test_a_command_the_shell_cannot_find(sample: Path) -> None:
@@ -342,7 +342,7 @@ async def test_a_command_the_shell_cannot_find(sample: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, TestRunScreen), what="log")
-        run = pane(app).run_state
+        run = app.workbench.run_state
         await wait_for(pilot, lambda: not run.running, what="end", timeout=30)
         assert "could not find the command" in pane_text(app)
         assert "not found" in app.screen.log_text
@@ -408,7 +408,7 @@ async def test_traceability_view(sample: Path) -> None:
         assert "001-recipe-sharing/FR-001" in shown
         assert "✘ tests.test_recipes::test_fr_001_create_recipe" in shown
         await pilot.press("escape", "escape")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "Screen", what="closed")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "WorkbenchScreen", what="closed")
 
 
 async def test_results_written_by_another_process_update_the_pane(
@@ -436,7 +436,7 @@ async def test_quitting_during_a_run_stops_the_command(sample: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, TestRunScreen), what="log")
         screen = app.screen
         await wait_for(pilot, lambda: "started" in screen.log_text, what="output", timeout=30)
-        pid = pane(app).run_state.runner.pid
+        pid = app.workbench.run_state.runner.pid
         app.exit()
     with pytest.raises(ProcessLookupError):
         _signal_live_group(pid)

@@ -180,12 +180,19 @@ async def wait_for(
     timeout: float = 5.0,
     what: str = "condition",
 ) -> None:
-    """Let the app run until ``condition()`` holds; fail after ``timeout`` seconds."""
+    """Let the app run until ``condition()`` holds; fail after ``timeout`` seconds.  A widget
+    the condition looks for that is not mounted yet (the panes mount after the first frame)
+    counts as "not yet"."""
+    from textual.css.query import NoMatches
+
     deadline = time.monotonic() + timeout
     while True:
         await pilot.pause()
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except NoMatches:
+            pass
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         await asyncio.sleep(0.01)

@@ -10,37 +10,58 @@ from textual.app import SystemCommand
 from sdd_tui.textsafe import safe
 
 if TYPE_CHECKING:
-    from sdd_tui.ui.app import SddApp
+    from sdd_tui.ui.screens.workbench import WorkbenchScreen
 
 
-def workbench_commands(app: SddApp) -> Iterator[SystemCommand]:
-    ws = app.loaded.workspace
+def workbench_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
+    app = bench.app
+    ws = bench.loaded.workspace
     for f in ws.features:
         label = f"Feature: {safe(f.id)}"
         help_text = f"{f.layout}, {f.done_count}/{len(f.tasks)} tasks" + (
             ", archived" if f.archived else ""
         )
-        yield SystemCommand(label, help_text, lambda fid=f.id: app.switch_feature(fid))
-    yield SystemCommand("Switch feature…", "Open the feature switcher", app.action_switch_feature)
+        yield SystemCommand(label, help_text, lambda fid=f.id: bench.switch_feature(fid))
+    yield SystemCommand(
+        "Switch feature…", "Open the feature switcher (f)", bench.action_switch_feature
+    )
     for name in sorted(app.available_themes):
         yield SystemCommand(
             f"Theme: {name}", "Switch the colour theme", lambda n=name: setattr(app, "theme", n)
         )
-    yield SystemCommand("Reload workspace", "Re-read every file from disk", app.action_reload)
+    yield SystemCommand(
+        "Reload workspace", "Re-read every file from disk (ctrl+r)", bench.action_reload
+    )
     yield SystemCommand(
         "Review spec (checklists, clarifications)",
         "Tick checklist items, resolve clarifications, check spec sections (c)",
-        app.action_review,
+        bench.action_review,
     )
     yield SystemCommand(
         "Requirements",
         "Each requirement with its tasks and test status (r)",
-        app.action_requirements,
+        bench.action_requirements,
     )
     yield SystemCommand(
-        "Maximise / restore pane", "Toggle the focused pane full screen", app.action_toggle_maximize
+        "Traceability", "Requirement → tasks → tests, with the gaps (m)", bench.action_trace
+    )
+    yield SystemCommand(
+        "Run the tests", "Run tests.command from .sdd/config.yaml (t)", bench.action_run_tests
+    )
+    yield SystemCommand("Undo", "Undo the last edit: a move, a tick (u)", bench.action_undo)
+    yield SystemCommand("Redo", "Redo the last undone edit (U)", bench.action_redo)
+    yield SystemCommand(
+        "Filter cards", "Show only the cards matching a text (/)", bench.action_filter
+    )
+    yield SystemCommand(
+        "Diff against HEAD", "The focused document's changes since HEAD (d)", bench.action_diff
+    )
+    yield SystemCommand(
+        "Maximise / restore pane",
+        "Toggle the focused pane full screen (f10)",
+        bench.action_toggle_maximize,
     )
     for i, pane in enumerate(("board", "spec", "plan", "tests"), 1):
         yield SystemCommand(
-            f"Show pane {i}: {pane}", f"Focus the {pane} pane", lambda p=pane: app.action_pane(p)
+            f"Show pane {i}: {pane}", f"Focus the {pane} pane", lambda p=pane: bench.action_pane(p)
         )

@@ -1,181 +1,38 @@
-"""The live workspace: follow edits from agents, editors and git while the app runs.
+"""The live workspace: follow edits from agents, editors and git while the workbench runs.
 
-A watchfiles worker reports changed paths; a thread worker waits until those files stop
-changing (an agent may be half-way through a write), re-loads the snapshot (unchanged files
-come from the parse cache) and hands it to the UI, which refreshes only when the snapshot
-differs — so the app's own writes, seen again by the watcher, do not flicker.  Git state is
-read in thread workers too.
+A watchfiles worker reports changed paths to the session, which keeps them pending until a
+read of them is delivered; a thread worker waits until those files stop changing (an agent
+may be half-way through a write, see ``workspace.stability``), reads them (unchanged files
+come from the parse cache) and hands the snapshot to the session on the UI thread.  The
+watcher announces itself once it listens, and that first announcement re-reads every file's
+stat: whatever was written between the first snapshot and the watch being set up is seen.
+Git state is read in thread workers too and kept by the session.
 """
 
 from __future__ import annotations
 
-import gc
 import os
-import stat
 import threading
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import ModalScreen
 
-from sdd_tui.model.workspace import Feature, Workspace
+from sdd_tui import workspace
 from sdd_tui.textsafe import safe
-from sdd_tui.workspace.snapshot import Loaded
+from sdd_tui.ui import screens
 
 if TYPE_CHECKING:
+    from sdd_tui.model.workspace import Feature
+    from sdd_tui.ui.session import Session
     from sdd_tui.workspace.git import GitInfo
-
-STABLE_READS = 2
-STABLE_DELAY = 0.015
-STABLE_MAX_WAIT = 1.0
-SUSPECT_QUIET = 0.3  # a file that looks cut off must stay unchanged this long
-
-
-def keep_out_of_gc() -> None:
-    """Move every object alive now out of the cyclic collector's reach (``gc.freeze``).
-
-    A snapshot of a 20,000-task workspace is ~10⁶ objects; each full collection walked them
-    all (~0.2 s), and the allocations of a redraw triggered one after most moves, holding up
-    the next key.  Snapshots hold no reference cycles, so when a later reload replaces one,
-    reference counting frees it all the same.  Called after each snapshot or result set is
-    taken in; freezing is a constant-time list splice.
-    """
-    gc.freeze()
-
-
-def collect_from_now_on() -> None:
-    """End the start-up pause of the cyclic collector (``run_workbench`` switched it off),
-    with everything alive so far frozen out of its reach."""
-    gc.freeze()
-    gc.enable()
-
-
-def wait_until_stable(
-    root: Path, paths: set[str], superseded: Callable[[], bool] | None = None
-) -> None:
-    """Return once none of ``paths`` changes between two reads (or after a second).
-
-    A file that looks half-written — empty, or not ending in a newline (a writer stopped
-    mid-line) — must stay unchanged for ``SUSPECT_QUIET`` instead, so an agent pausing in
-    the middle of an in-place write does not show a board with half its tasks.
-    Returns early once ``superseded()`` says a newer batch will reload anyway.
-    """
-    files = [root / p for p in paths if p != "." and not p.startswith(".git/")]
-    deadline = time.monotonic() + STABLE_MAX_WAIT
-    last: dict[Path, tuple[int, int, int] | None] = {f: _stat(f) for f in files}
-    if _quiet_already(last) and not any(map(_looks_cut, files)):
-        return  # last written STABLE_DELAY ago or more: no need to watch it for that long
-    changed_at = time.monotonic()
-    stable = 0
-    while files and time.monotonic() < deadline:
-        time.sleep(STABLE_DELAY)
-        if superseded is not None and superseded():
-            return
-        now = {f: _stat(f) for f in files}
-        if now != last:
-            stable, last, changed_at = 0, now, time.monotonic()
-            continue
-        stable += 1
-        if stable >= STABLE_READS - 1 and (
-            time.monotonic() - changed_at >= SUSPECT_QUIET or not any(map(_looks_cut, files))
-        ):
-            return
-
-
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def _quiet_already(stats: dict[Path, tuple[int, int, int] | None]) -> bool:
-    """Every file's mtime is at least ``STABLE_DELAY`` old (and not in the future)."""
-    now = time.time_ns()
-    return all(
-        st is None or STABLE_DELAY * 1e9 <= now - st[1] <= 3600 * 1e9 for st in stats.values()
-    )
-
-
-def _looks_cut(path: Path) -> bool:
-    """An empty regular file, or one whose last byte is not a newline."""
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):  # never open a FIFO or a device
-            return False
-        if st.st_size == 0:
-            return True
-        with open(path, "rb") as fh:
-            fh.seek(st.st_size - 1)
-            return fh.read(1) != b"\n"
-    except OSError:
-        return False
-
-
-class DiffScreen(ModalScreen[None]):
-    """A document's diff against HEAD, coloured; the text is shown literally."""
-
-    BINDINGS = [Binding("escape,q,d", "dismiss", "Close")]
-    DEFAULT_CSS = """
-    DiffScreen { align: center middle; }
-    DiffScreen > DocumentView {
-        width: 95%; height: 90%; border: round $primary; background: $surface;
-    }
-    """
-
-    def __init__(self, title: str, diff: str) -> None:
-        super().__init__()
-        self.title_ = title
-        self.diff = diff
-
-    def compose(self) -> ComposeResult:
-        from sdd_tui.ui.widgets.document_view import DocumentView  # not before the first frame
-
-        yield DocumentView(id="diff-view")
-
-    def on_mount(self) -> None:
-        from sdd_tui.ui.widgets.document_view import DocumentView
-
-        view = self.query_one(DocumentView)
-        view.border_title = self.title_
-        lines: list[tuple[int, Text]] = []
-        if not self.diff.strip():
-            view.set_message("No changes against HEAD.")
-        else:
-            for i, line in enumerate(self.diff.splitlines()):
-                style = ""
-                if line.startswith("+") and not line.startswith("+++"):
-                    style = "green"
-                elif line.startswith("-") and not line.startswith("---"):
-                    style = "red"
-                elif line.startswith("@@"):
-                    style = "cyan"
-                elif line.startswith(("diff ", "index ", "+++", "---")):
-                    style = "bold"
-                lines.append((i, Text(safe(line) or " ", style=style)))
-            view.set_lines(lines)
-        view.focus()
-
-    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
-        self.dismiss(result)
+    from sdd_tui.workspace.snapshot import Loaded
 
 
 class LiveWorkspace:
-    """Mixin for SddApp: watcher, reload workers and git state."""
+    """Mixin for the workbench screen: the watcher, reads of outside changes, git state."""
 
-    loaded: Loaded
-    git: GitInfo | None = None
-    branch_features: tuple[Feature, ...] = ()
-    stale_plans: frozenset[str] = frozenset()
-    _generation = 0
+    session: Session
     _git_generation = 0
     _git_branches_due = False
     _stop_watch: threading.Event | None = None
@@ -194,74 +51,30 @@ class LiveWorkspace:
 
     @work(exclusive=True, group="watch", exit_on_error=False, description="watch")
     async def _watch_loop(self, stop: threading.Event) -> None:
-        from sdd_tui.workspace.watcher import watch_workspace
-
-        async for batch in watch_workspace(self.loaded.root, stop):
+        async for batch in workspace.watch_workspace(self.session.loaded.root, stop):
             self.files_changed(batch)
-
-    def note_own_writes(self, paths: Iterable[str]) -> None:
-        """Remember the files the app itself just wrote, as they are now (call it before
-        re-reading them): the watcher's report of that same write is then not a change."""
-        root = self.loaded.root
-        own = self.__dict__.setdefault("_own_writes", {})
-        for path in paths:
-            own[path] = _stat(root / path)
-
-    def _not_own(self, paths: set[str]) -> set[str]:
-        """``paths`` minus the files still exactly as the app wrote them (same size, mtime
-        and inode: another writer's rename or in-place write changes one of them)."""
-        own: dict[str, tuple[int, int, int] | None] = self.__dict__.get("_own_writes", {})
-        if not own:
-            return paths
-        root = self.loaded.root
-        return {p for p in paths if p not in own or own[p] is None or _stat(root / p) != own[p]}
 
     def files_changed(self, paths: set[str]) -> None:
         """Called with root-relative paths (``.`` = anything) after a change on disk."""
-        paths = self._not_own(paths)
-        if not paths:
-            return  # only the app's own write, already re-read (moves, undo, ticks)
-        self._generation += 1
-        self._reload_in_thread(set(paths), self._generation)  # type: ignore[attr-defined]
+        ticket = self.session.outside_change(paths)
+        if ticket is not None:  # else only the app's own write, already re-read
+            self._read_outside(*ticket)  # type: ignore[attr-defined]
 
     @work(thread=True, group="reload", exit_on_error=False, description="reload")
-    def _reload_in_thread(self, paths: set[str], generation: int) -> None:
-        base = self.loaded
-        root = base.root
-        wait_until_stable(root, paths, lambda: generation != self._generation)
-        if generation != self._generation:
-            return  # a newer batch will reload
-        # "." means "anything": walk the folders again; else only the reported files changed
-        changed = None if "." in paths else paths
-        from sdd_tui.workspace.loader import load_root
+    def _read_outside(self, ticket: int, paths: frozenset[str]) -> None:
+        read = self.session.read_outside(paths, ticket)
+        if read is not None:
+            base, loaded = read
+            self.app.call_from_thread(self._deliver, base, loaded, ticket, paths)  # type: ignore[attr-defined]
 
-        loaded = load_root(root, previous=base, persist=False, changed=changed)
-        self.call_from_thread(self._deliver_snapshot, loaded, generation, paths, base)  # type: ignore[attr-defined]
-
-    def _deliver_snapshot(
-        self, loaded: Loaded, generation: int, paths: set[str], base: Loaded
-    ) -> None:
-        if generation != self._generation:
+    def _deliver(self, base: Loaded, loaded: Loaded, ticket: int, paths: frozenset[str]) -> None:
+        if not self.session.deliver(base, loaded, ticket, paths):
+            self.files_changed(set(paths))  # the app wrote meanwhile: read them again
             return
-        if self.loaded is not base:
-            # The app re-read the files itself meanwhile (after its own write): this read may
-            # predate that write, and showing it would put moved cards back for a moment.
-            self.files_changed(paths)
-            return
-        git_changed = "." in paths or any(p.startswith(".git/") for p in paths)
-        self.apply_snapshot(loaded, generation, git_changed)
-
-    def apply_snapshot(self, loaded: Loaded, generation: int, git_changed: bool) -> None:
-        if generation != self._generation:
-            return
-        old = self.loaded
-        self.loaded = loaded
-        keep_out_of_gc()
-        if loaded.workspace != old.workspace or loaded.board != old.board:
-            self.snapshot_changed()  # type: ignore[attr-defined]
+        if "." in paths or any(p.startswith(".git/") for p in paths):
+            self.refresh_git(branches=True)
         else:
-            self.results_may_have_changed()  # type: ignore[attr-defined]
-        self.refresh_git(branches=git_changed)
+            self.refresh_git()
 
     # -- git ---------------------------------------------------------------------------
 
@@ -275,22 +88,22 @@ class LiveWorkspace:
 
     @work(thread=True, exclusive=True, group="git", exit_on_error=False, description="git")
     def _git_worker(self, generation: int, branches: bool) -> None:
-        from sdd_tui.workspace import git as gitmod
-
-        root = self.loaded.root
+        gitmod = workspace.git
+        loaded = self.session.loaded
+        root = loaded.root
         info = gitmod.git_info(root)
         stale: set[str] = set()
-        feats = self.branch_features
+        feats: tuple[Feature, ...] | None = None
         if info is not None:
-            for f in self.loaded.workspace.features:
+            for f in loaded.workspace.features:
                 if f.layout != "kiro" and gitmod.stale_plan(root, f, info):
                     stale.add(f.id)
             if branches:
-                existing = {f.id for f in self.loaded.workspace.features}
-                feats = tuple(gitmod.branch_features(root, existing, self.loaded.columns))
+                existing = {f.id for f in loaded.workspace.features}
+                feats = tuple(gitmod.branch_features(root, existing, loaded.columns))
         elif branches:
             feats = ()
-        self.call_from_thread(  # type: ignore[attr-defined]
+        self.app.call_from_thread(  # type: ignore[attr-defined]
             self._apply_git, generation, branches, info, frozenset(stale), feats
         )
 
@@ -300,26 +113,17 @@ class LiveWorkspace:
         branches: bool,
         info: GitInfo | None,
         stale: frozenset[str],
-        feats: tuple[Feature, ...],
+        feats: tuple[Feature, ...] | None,
     ) -> None:
         if generation != self._git_generation:
             return  # an older read finishing late (e.g. from before a branch switch)
         if branches:
             self._git_branches_due = False
-        changed = info != self.git or stale != self.stale_plans or feats != self.branch_features
-        self.git, self.stale_plans, self.branch_features = info, stale, feats
-        if changed:
+        if self.session.set_git(info, stale, feats):
             self.git_changed()  # type: ignore[attr-defined]
 
-    def all_features(self) -> Workspace:
-        """The workspace plus read-only features found only on other branches."""
-        ws = self.loaded.workspace
-        if not self.branch_features:
-            return ws
-        return replace(ws, features=ws.features + self.branch_features)
-
     def git_header(self) -> Text | None:
-        info = self.git
+        info = self.session.git
         text = Text()
         if info is not None:
             text.append("⎇ ", "dim")
@@ -329,7 +133,7 @@ class LiveWorkspace:
             if not info.has_commits:
                 text.append(" (no commits)", "dim")
         feature_id = getattr(self, "feature_id", None)
-        if feature_id in self.stale_plans:
+        if feature_id in self.session.stale_plans:
             if text:
                 text.append("  ")
             text.append(" plan may be stale ", "bold black on yellow")
@@ -337,14 +141,12 @@ class LiveWorkspace:
 
     def action_diff(self) -> None:
         path = self.focused_document()  # type: ignore[attr-defined]
-        if path is None or self.git is None:
-            self.bell()  # type: ignore[attr-defined]
+        if path is None or self.session.git is None:
+            self.app.bell()  # type: ignore[attr-defined]
             return
         self._diff_worker(path)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="diff", exit_on_error=False, description="diff")
     def _diff_worker(self, path: str) -> None:
-        from sdd_tui.workspace.git import diff
-
-        text = diff(self.loaded.root, path)
-        self.call_from_thread(self.push_screen, DiffScreen(f"{path} vs HEAD", text))  # type: ignore[attr-defined]
+        text = workspace.git.diff(self.session.loaded.root, path)
+        self.app.call_from_thread(self.app.push_screen, screens.DiffScreen(f"{path} vs HEAD", text))  # type: ignore[attr-defined]

@@ -208,7 +208,7 @@ async def test_agent_and_user_edit_tasks_md_at_once(
     done: list[tuple[str, str, str]] = []  # (task, from, to) of every successful move
     step = dict.fromkeys(POOL, 0)
     handled = {"perform": 0, "bell": 0}
-    perform, bell = app.perform, app.bell
+    perform, bell = app.workbench.perform, app.bell
 
     def counting_perform(action: Any) -> None:
         try:
@@ -220,7 +220,7 @@ async def test_agent_and_user_edit_tasks_md_at_once(
         handled["bell"] += 1
         bell()
 
-    app.perform, app.bell = counting_perform, counting_bell
+    app.workbench.perform, app.bell = counting_perform, counting_bell
     agent.progress = lambda: len(done)
     attempts = 0
     started = time.monotonic()
@@ -235,10 +235,13 @@ async def test_agent_and_user_edit_tasks_md_at_once(
                 key = rng.choice(POOL)
                 # select the card as a click would, once per visit; it must be on the board
                 await poll(
-                    lambda k=key: app.feature is not None and app.feature.task(k) is not None,
+                    lambda k=key: (
+                        app.workbench.feature is not None
+                        and app.workbench.feature.task(k) is not None
+                    ),
                     f"{key} on the board",
                 )
-                board.show(app.loaded.workspace, app.feature, select=key)
+                board.show(app.session.loaded.workspace, app.workbench.feature, select=key)
                 # let the board handle what that posted (focus, highlight messages), as it
                 # has long done by the time a person presses the next key
                 await pilot._wait_for_screen()

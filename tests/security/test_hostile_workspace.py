@@ -164,7 +164,7 @@ async def test_workbench_renders_hostile_text_literally_and_stays_responsive(
 
     app = SddApp(loaded, feature=ACTIVE)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.feature_id == ACTIVE, timeout=30, what="board")
+        await wait_for(pilot, lambda: app.workbench.feature_id == ACTIVE, timeout=30, what="board")
         for key, shown in SHOWN.items():
             assert shown in card_plain(app, key).replace("\n", ""), key
         await pilot.press("f10")  # wide columns: each title on one line

@@ -67,7 +67,7 @@ async def test_workbench_runs_the_test_command_only_after_confirmation(tmp_path:
     root = _workspace(tmp_path / "ws")
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.feature_id == "001-a", what="board")
+        await wait_for(pilot, lambda: app.workbench.feature_id == "001-a", what="board")
         await pilot.press("ctrl+r")  # reload
         await pilot.press("4")  # the tests pane
         await pilot.press("1")
@@ -104,7 +104,7 @@ async def test_a_changed_command_needs_confirming_again(tmp_path: Path) -> None:
     preferences.trust_command(root, "touch something-else")
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.feature_id == "001-a", what="board")
+        await wait_for(pilot, lambda: app.workbench.feature_id == "001-a", what="board")
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await pilot.press("escape")
@@ -140,7 +140,7 @@ async def test_planted_git_fsmonitor_runs_nothing(tmp_path: Path) -> None:
     assert not (root / "extdiff-ran").exists()
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.feature_id == "001-a", what="board")
+        await wait_for(pilot, lambda: app.workbench.feature_id == "001-a", what="board")
         await pilot.press("ctrl+r")
         await pilot.pause()
     assert not (root / "fsmonitor-ran").exists()

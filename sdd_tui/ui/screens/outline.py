@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from sdd_tui.textsafe import safe
+
+if TYPE_CHECKING:
+    from sdd_tui.ui.widgets.doc_pane import DocPane
 
 
 class OutlineScreen(ModalScreen[int | None]):
@@ -58,3 +63,14 @@ class OutlineScreen(ModalScreen[int | None]):
 
     def action_dismiss(self, result: int | None = None) -> None:  # type: ignore[override]
         self.dismiss(result)
+
+
+def open_outline(screen: Screen[object], request: DocPane.OutlineRequested) -> None:
+    """Show the outline a document pane asked for; the chosen line is jumped to there."""
+    pane = request.pane
+
+    def jump(line: int | None) -> None:
+        if line is not None:
+            pane.jump_to_line(line)
+
+    screen.app.push_screen(OutlineScreen(request.title, request.entries), jump)

@@ -25,7 +25,7 @@ from sdd_tui.operations.checks import TRACED_KINDS, Coverage, coverage
 from sdd_tui.textsafe import safe
 
 if TYPE_CHECKING:
-    from sdd_tui.ui.app import SddApp
+    pass
 
 KIND_TITLES = {
     "functional": "Functional requirements",
@@ -187,26 +187,3 @@ class RequirementsScreen(ModalScreen["tuple[str, int] | None"]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def open_requirements(app: SddApp) -> None:
-    """Open the requirements view for the app's current feature (key ``r``)."""
-    from sdd_tui.ui.widgets.doc_pane import DocPane
-
-    feature = app.feature
-    if feature is None:
-        app.bell()
-        return
-
-    def chosen(target: tuple[str, int] | None) -> None:
-        if target is None:
-            return
-        path, line = target
-        pane = app.query_one("#spec", DocPane)
-        if path not in [p for _, p in pane.documents]:
-            app.notify(f"{safe(path)} is not shown in the spec pane", markup=False)
-            return
-        app.action_pane("spec")
-        pane.jump_to(path, line)
-
-    app.push_screen(RequirementsScreen(app.loaded.workspace, feature, app.results), chosen)

@@ -7,13 +7,16 @@ OpenSpec features have no checklist files: their requirements with acceptance cr
 scenarios are listed instead.  The right side shows the spec (and the checklist files); a
 ``Spec §FR-001`` reference jumps there.
 
-``space`` ticks an item (one box character in its own file, see ``operations.review``);
-``n``/``N`` go to the next/previous unchecked item; ``u`` shows unchecked items only.
+``space`` ticks an item (one box character in its own file, see ``operations.review``)
+through the session, so it is in history: ``u``/``ctrl+z`` undo the most recent edit of any
+kind, here as on the board.  ``n``/``N`` go to the next/previous unchecked item; ``v`` shows
+unchecked items only.  The screen follows the session: an agent's tick redraws it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from sdd_tui import operations
 from sdd_tui.formats.clarifications import AnsweredQuestion, answered_questions
 from sdd_tui.formats.completeness import (
     CriterionBlock,
@@ -39,16 +43,19 @@ from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.checks import canon, completeness
-from sdd_tui.operations.review import checklist_files, toggle_item
+from sdd_tui.operations.review import checklist_files
 from sdd_tui.textsafe import safe
+from sdd_tui.ui import screens
 from sdd_tui.ui.cards import progress_bar
+from sdd_tui.ui.screens.common import pane_documents, undo_or_redo
+from sdd_tui.ui.session import Session, SnapshotChanged
 from sdd_tui.ui.widgets.doc_pane import DocPane
 from sdd_tui.ui.widgets.key_bar import KeyBar
 from sdd_tui.workspace.documents import ParsedDoc
-from sdd_tui.workspace.loader import load_root
 
 if TYPE_CHECKING:
-    from sdd_tui.ui.app import SddApp
+    from sdd_tui.model.workspace import Problem
+    from sdd_tui.ui.markdown_lines import Palette
 
 _TAG_STYLE = {
     "gap": "bold black on #e0af68",
@@ -91,7 +98,9 @@ class ReviewScreen(Screen[None]):
         Binding("space", "toggle", "Tick"),
         Binding("n", "next_unchecked(1)", "Next unchecked"),
         Binding("N", "next_unchecked(-1)", "Prev unchecked"),
-        Binding("u", "unchecked_only", "Unchecked only"),
+        Binding("v", "unchecked_only", "Unchecked only"),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("U,ctrl+y", "redo", "Redo"),
         Binding("enter", "jump", "Jump", show=False),
         # The workbench's pane, filter and feature keys act on the screen below: not here.
         Binding("f,slash,r,1,2,3,4", "ignore", show=False),
@@ -110,9 +119,18 @@ class ReviewScreen(Screen[None]):
     ReviewScreen.-narrow.-show-doc #review-left { display: none; }
     """
 
-    def __init__(self, feature_id: str) -> None:
+    def __init__(
+        self,
+        session: Session,
+        feature_id: str,
+        read_document: Callable[[str], ParsedDoc | Problem],
+        palette: Palette,
+    ) -> None:
         super().__init__()
+        self.session = session
         self.feature_id = feature_id
+        self.read_document = read_document
+        self.palette = palette
         self.unchecked_only = False
         self.rows: list[Row] = []
         self._by_id: dict[str, Row] = {}
@@ -121,17 +139,13 @@ class ReviewScreen(Screen[None]):
     # -- data ------------------------------------------------------------------------
 
     @property
-    def sdd(self) -> SddApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def feature(self) -> Feature | None:
-        return self.sdd.loaded.workspace.feature(self.feature_id)
+        return self.session.workspace.feature(self.feature_id)
 
     def _doc(self, path: str | None) -> ParsedDoc | None:
         if not path:
             return None
-        result = self.sdd.read_document(path)
+        result = self.read_document(path)
         return result if isinstance(result, ParsedDoc) else None
 
     # -- layout ----------------------------------------------------------------------
@@ -160,12 +174,15 @@ class ReviewScreen(Screen[None]):
             items.highlighted = self._first_selectable()
         items.focus()
         self._seen = self.feature
-        self.set_interval(0.25, self._follow_snapshot)
+        self.session.subscribe(self._snapshot_changed)
 
-    def _follow_snapshot(self) -> None:
-        """Redraw when the workspace changed under review mode (an agent, an editor)."""
+    def on_unmount(self) -> None:
+        self.session.unsubscribe(self._snapshot_changed)
+
+    def _snapshot_changed(self, change: SnapshotChanged) -> None:
+        """Redraw when the feature changed under review mode (a tick, an undo, an agent)."""
         feature = self.feature
-        if feature == self._seen:
+        if feature == self._seen and change.reason not in ("undo", "redo"):
             return
         current = self.current_row()
         self._show_documents(keep=True)
@@ -175,10 +192,8 @@ class ReviewScreen(Screen[None]):
         self.set_class(self.app.size.width < 100, "-narrow")
 
     def _show_documents(self, *, keep: bool) -> None:
-        from sdd_tui.ui.app import _pane_documents
-
         feature = self.feature
-        docs, _ = _pane_documents(feature)
+        docs, _ = pane_documents(feature)
         if feature is not None:
             known = {p for _, p in docs}
             for path in checklist_files(feature):
@@ -186,7 +201,7 @@ class ReviewScreen(Screen[None]):
                     docs.append((path.removeprefix(feature.path + "/"), path))
                     known.add(path)
         self.query_one(DocPane).set_documents(
-            docs, self.sdd.read_document, self.sdd.palette(), empty="No spec yet.", keep=keep
+            docs, self.read_document, self.palette, empty="No spec yet.", keep=keep
         )
 
     # -- rows ------------------------------------------------------------------------
@@ -300,7 +315,7 @@ class ReviewScreen(Screen[None]):
         return rows
 
     def _completeness_rows(self, feature: Feature) -> list[Row]:
-        statuses: list[SectionStatus] = completeness(self.sdd.loaded, feature)
+        statuses: list[SectionStatus] = completeness(self.session.loaded, feature)
         if not statuses:
             return []
         ok = sum(1 for s in statuses if s.ok)
@@ -394,7 +409,8 @@ class ReviewScreen(Screen[None]):
         else:
             text.append("  no open clarifications", "green")
         text.append(
-            "   space tick · n/N next/prev unchecked · u unchecked only · enter jump", "dim"
+            "   space tick · n/N next/prev unchecked · v unchecked only · u undo · enter jump",
+            "dim",
         )
         self.query_one("#review-summary", Static).update(text)
 
@@ -457,23 +473,22 @@ class ReviewScreen(Screen[None]):
         if row is None or row.item is None:
             self.app.bell()
             return
-        item = row.item
         try:
-            tick = toggle_item(self.sdd.loaded, self.feature_id, item.key)
+            change = self.session.edit(
+                operations.review.tick, self.feature_id, row.item.key, select=row.item.key
+            )
         except OperationError as exc:
             self.notify(str(exc), severity="error", markup=False)
-            tick = None
-        self.reload()
+            return
         self.rebuild(keep=row.id)
-        if tick is not None and not tick.noop:
-            state = "ticked" if tick.checked else "unticked"
-            self.notify(f"{state} {item.id or item.key}", timeout=1.5, markup=False)
+        if not change.noop:
+            self.notify(change.describe(), timeout=1.5, markup=False)
 
-    def reload(self) -> None:
-        """Re-read the workspace (the app's panes are refreshed when review mode closes)."""
-        app = self.sdd
-        app.loaded = load_root(app.loaded.root, previous=app.loaded, persist=False)
-        self._show_documents(keep=True)
+    def action_undo(self) -> None:
+        undo_or_redo(self, self.session, "undo")
+
+    def action_redo(self) -> None:
+        undo_or_redo(self, self.session, "redo")
 
     @on(OptionList.OptionSelected, "#review-items")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -496,6 +511,9 @@ class ReviewScreen(Screen[None]):
         if self.has_class("-narrow"):
             self.add_class("-show-doc")
             pane.view.focus()
+
+    def on_doc_pane_outline_requested(self, request: DocPane.OutlineRequested) -> None:
+        screens.open_outline(self, request)
 
     def action_ignore(self) -> None:
         self.app.bell()
@@ -565,17 +583,3 @@ def _strip_tags(text: str) -> str:
         if not m or m.start() == 0:
             return rest
         rest = rest[: m.start()].rstrip()
-
-
-def open_review(app: SddApp) -> None:
-    """Open review mode for the app's current feature (key ``c``)."""
-    feature = app.feature
-    if feature is None:
-        app.bell()
-        app.notify("no feature to review", severity="warning")
-        return
-
-    def closed(_: None) -> None:
-        app.refresh_all(keep=True)
-
-    app.push_screen(ReviewScreen(feature.id), closed)

@@ -7,9 +7,7 @@ Tests pane keeps its status line; ``t`` shows the log again).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -19,41 +17,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import RichLog, Static
 
+from sdd_tui.operations.test_runner import LOG_LINES
 from sdd_tui.textsafe import safe
 
 if TYPE_CHECKING:
-    from sdd_tui.operations.test_runner import RunSummary, TestRunner
-
-LOG_LINES = 5000
-_DRAIN = 2000  # lines written per tick: a flood of output never stalls the UI
-
-
-@dataclass(slots=True)
-class RunState:
-    """One run as the UI sees it: its output (last lines) and, once ended, its summary."""
-
-    command: str
-    runner: TestRunner | None = None
-    log: deque[str] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
-    pending: deque[str] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
-    line_count: int = 0
-    summary: RunSummary | None = None
-    note: str | None = None  # a message to show once the run ended (history not written…)
-
-    @property
-    def running(self) -> bool:
-        return self.summary is None
-
-    def add(self, lines: list[str]) -> None:
-        self.line_count += len(lines)
-        self.log.extend(lines)
-        self.pending.extend(lines)
-
-    def take(self, limit: int = _DRAIN) -> list[str]:
-        out: list[str] = []
-        while self.pending and len(out) < limit:
-            out.append(self.pending.popleft())
-        return out
+    from sdd_tui.operations.test_runner import RunState
 
 
 class TestRunScreen(ModalScreen[None]):

@@ -7,6 +7,8 @@ failing.  ``enter`` shows a requirement's tasks and tests in full.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -106,9 +108,17 @@ class TraceScreen(ModalScreen[None]):
     TraceScreen #trace-keys { height: 1; }
     """
 
-    def __init__(self, trace: Trace, feature: Feature | None, *, has_results: bool) -> None:
+    def __init__(
+        self,
+        trace: Trace,
+        feature: Feature | None,
+        *,
+        has_results: bool,
+        full: Callable[[], Trace | None] | None = None,
+    ) -> None:
         super().__init__()
         self.trace = trace
+        self._full = full  # links into every feature, computed when "all" is first asked for
         self.feature = feature
         self.has_results = has_results
         self.all_features = feature is None
@@ -189,18 +199,10 @@ class TraceScreen(ModalScreen[None]):
             return
         self.all_features = not self.all_features
         if self.all_features and self.trace.partial:  # linked into this feature only so far
-            full = self._full_trace()
+            full = self._full() if self._full is not None else None
             if full is not None:
                 self.trace = full
         self._fill()
-
-    def _full_trace(self) -> Trace | None:
-        from sdd_tui.ui.widgets.tests_pane import TestsPane
-
-        for screen in self.app.screen_stack:
-            for pane in screen.query(TestsPane):
-                return pane.full_trace()
-        return None
 
     def action_toggle_gaps(self) -> None:
         self.gaps_only = not self.gaps_only

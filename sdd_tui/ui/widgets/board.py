@@ -207,6 +207,13 @@ class BoardView(Horizontal):
         return None
 
     @property
+    def selected_key(self) -> str | None:
+        """The selected card's key, read from its list's highlight: the Highlighted message
+        that updates ``_selected_key`` may still be queued behind a redraw."""
+        task = self.selected_task
+        return task.key if task is not None else self._selected_key
+
+    @property
     def current_column(self) -> str | None:
         return self._columns[self._current] if self._columns else None
 

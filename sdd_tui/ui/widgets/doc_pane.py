@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Tab, Tabs
 
 from sdd_tui.model.workspace import Problem
@@ -131,9 +132,16 @@ class DocPane(Vertical):
             else:
                 tabs.action_previous_tab()
 
-    def action_outline(self) -> None:
-        from sdd_tui.ui.screens.outline import OutlineScreen
+    class OutlineRequested(Message):
+        """``o``: the document's headings and open clarifications, to pick one to jump to."""
 
+        def __init__(self, pane: DocPane, title: str, entries: list[tuple[int, int, str]]) -> None:
+            super().__init__()
+            self.pane = pane
+            self.title = title
+            self.entries = entries  # (0-based line, heading level or 0, text)
+
+    def action_outline(self) -> None:
         if self.doc is None:
             self.app.bell()
             return
@@ -142,13 +150,12 @@ class DocPane(Vertical):
             if "NEEDS CLARIFICATION:" in line.upper() and not self.doc.md.code[i]:
                 entries.append((i, 0, line.strip()))
         entries.sort()
+        self.post_message(self.OutlineRequested(self, f"Outline · {self.current}", entries))
 
-        def jump(line: int | None) -> None:
-            if line is not None:
-                self.view.jump_to_line(line)
-                self.view.focus()
-
-        self.app.push_screen(OutlineScreen(f"Outline · {self.current}", entries), jump)
+    def jump_to_line(self, line: int) -> None:
+        """Scroll the view to 0-based ``line`` and focus it."""
+        self.view.jump_to_line(line)
+        self.view.focus()
 
     def jump_to(self, path: str, line: int) -> None:
         """Show ``path`` and jump to 1-based ``line``."""

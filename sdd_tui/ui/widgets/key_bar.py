@@ -76,12 +76,23 @@ class KeyBar(Widget, can_focus=False):
         active = self.screen.active_bindings
         palette = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
         seen: set[str] = set()
+        # The focused widget's keys, then the app's (quit, help), then the screen's: the order
+        # the bar had when every workbench key was the app's.
         shown: list[tuple[Binding, bool, str]] = []
-        for key, (_node, binding, enabled, _tip) in active.items():
+        app_wide: list[tuple[Binding, bool, str]] = []
+        on_screen: list[tuple[Binding, bool, str]] = []
+        for key, (node, binding, enabled, _tip) in active.items():
             if not binding.show or binding.action in seen or key == palette:
                 continue
             seen.add(binding.action)
-            shown.append((binding, enabled, self.app.get_key_display(binding)))
+            hint = (binding, enabled, self.app.get_key_display(binding))
+            if node is self.app:
+                app_wide.append(hint)
+            elif node is self.screen:
+                on_screen.append(hint)
+            else:
+                shown.append(hint)
+        shown += app_wide + on_screen
         found = active.get(palette) if palette else None
         return shown, (found[1] if found is not None else None)
 

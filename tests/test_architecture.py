@@ -1,0 +1,109 @@
+"""The architecture, executable: layer contracts, and keys that never shadow each other.
+
+The contracts live in pyproject.toml (``[tool.importlinter]``); the subprocess test that the
+headless path imports no Textual at run time is tests/test_import_hygiene.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_import_contracts_hold() -> None:
+    lint = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    if not Path(lint).exists():
+        pytest.fail("lint-imports is not installed (pip install -e '.[test]')")
+    out = subprocess.run(
+        [lint, "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "0 broken" in out.stdout
+
+
+def _screens() -> list[type]:
+    """Every screen class of the UI (imported, so their modules are checked too)."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import sdd_tui.ui.screens as package
+
+    found: list[type] = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Screen)
+                and value.__module__ == (module.__name__)
+            ):
+                found.append(value)
+    return found
+
+
+def _keys(bindings: list[object]) -> list[tuple[str, str]]:
+    from textual.binding import Binding
+
+    out = []
+    for b in bindings:
+        if isinstance(b, Binding):
+            out += [(k.strip(), b.action) for k in b.key.split(",")]
+        else:
+            keys, action = b[0], b[1]  # type: ignore[index]
+            out += [(k.strip(), action) for k in keys.split(",")]
+    return out
+
+
+def test_no_key_is_bound_twice_on_a_screen_or_shadows_an_app_key() -> None:
+    from sdd_tui.ui.app import SddApp
+
+    app_keys = dict(_keys(SddApp.BINDINGS))
+    screens = _screens()
+    assert {s.__name__ for s in screens} >= {"WorkbenchScreen", "ReviewScreen", "HelpScreen"}
+    for screen in screens:
+        seen: dict[str, str] = {}
+        for key, action in _keys(screen.BINDINGS):
+            assert key not in seen, f"{screen.__name__}: {key} is bound to {seen[key]} and {action}"
+            seen[key] = action
+        # a screen may take an app key only to close itself (q closes review mode and the
+        # dialogs, as escape does); never for anything else
+        shadowed = {
+            k
+            for k, action in seen.items()
+            if k in app_keys
+            and action != app_keys[k]
+            and not action.startswith(("close", "dismiss"))
+        }
+        assert not shadowed, f"{screen.__name__} shadows the app's {sorted(shadowed)}"
+
+
+@pytest.mark.anyio
+async def test_every_workbench_key_is_in_help_and_the_palette(sample: Path) -> None:
+    """Each key of the workbench is listed by ``?`` and has a palette entry that names it."""
+    from ui_helpers import make_app
+
+    from sdd_tui.ui.screens.help import binding_rows
+    from sdd_tui.ui.screens.workbench import WorkbenchScreen
+
+    app = make_app(sample)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        help_keys = {k for _, rows in app.workbench.help_sections() for k, _ in rows}
+        palette = " ".join(c.help for c in app.workbench.commands())
+    for key, _ in binding_rows(WorkbenchScreen.BINDINGS):
+        assert key in help_keys, key
+    for binding in WorkbenchScreen.BINDINGS:
+        first = binding.key.split(",")[0]
+        if first.isdigit():
+            assert f"Focus the {binding.action.split(chr(39))[1]} pane" in palette
+            continue
+        shown = {"slash": "/"}.get(first, first)
+        assert f"({shown})" in palette, f"{binding.key} ({binding.action}) not in the palette"
