@@ -146,3 +146,33 @@ async def test_a_write_right_after_the_first_frame_is_shown(sample: Path, delay_
             await asyncio.sleep(delay_ms / 1000)
             rewrite()
         await wait_for(pilot, lambda: "REMOVAL" in screen_text(app), timeout=5, what="the write")
+
+
+async def test_an_answer_in_review_is_in_history_and_undone_from_there(sample: Path) -> None:
+    from sdd_tui.ui.screens.answer import AnswerScreen
+    from sdd_tui.ui.screens.review import ReviewList, ReviewScreen
+
+    spec = sample / "specs" / "003-nutrition-labels" / "spec.md"
+    before = spec.read_bytes()
+    app = make_app(sample, feature="003-nutrition-labels")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen), what="review mode")
+        screen = app.screen
+        await pilot.press("a")  # on a checklist item: nothing to answer
+        assert not isinstance(app.screen, AnswerScreen)
+        rows = [r.id for r in screen.rows]
+        screen.query_one(ReviewList).highlighted = rows.index("clar:1")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AnswerScreen), what="the question")
+        await pilot.press(*"EU 14", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen), what="review again")
+        assert b"System MUST show allergens EU 14\n" in spec.read_bytes()
+        assert len(app.session.workspace.feature("003-nutrition-labels").clarifications) == 2
+        assert [r.id for r in screen.rows].count("clar:1") == 1  # 2 open left: clar:0, clar:1
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert spec.read_bytes() == before
+        assert any(n.startswith("undo: answer to “which allergen list") for n in notes(app))
+        assert len(app.session.workspace.feature("003-nutrition-labels").clarifications) == 3
+    assert [e["op"] for e in history(sample)] == ["answer", "undo"]

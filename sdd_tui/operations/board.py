@@ -27,6 +27,7 @@ from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
 from sdd_tui.operations.boxes import OperationError, done_char, set_box
+from sdd_tui.operations.text_edits import Hunk
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.snapshot import BOARD_PATH, Loaded
@@ -57,7 +58,8 @@ class Change:
     to_rank: float | None = None
     files: tuple[str, ...] = ()
     label: str = ""  # the ID the user knows (T009, CHK012) when it is not the key
-    path: str = ""  # the file holding the box (ticks: replayed by undo)
+    path: str = ""  # the file holding the box (ticks) or the text edited (answers)
+    hunks: tuple[Hunk, ...] = ()  # a text edit's bytes, for undo (operations.text_edits)
 
     @property
     def noop(self) -> bool:
@@ -72,6 +74,12 @@ class Change:
         an undo's change already runs from the undone state back)."""
         if self.op == "tick":
             return f"{'ticked' if self.to_mark in DONE_MARKS else 'unticked'} {self.name}"
+        if self.op == "answer":
+            return (
+                f"answer to “{self.name}” taken back"
+                if how == "undo"
+                else (f"answered “{self.name}”")
+            )
         if self.op == "reorder" or self.from_column == self.to_column:
             return f"reordered {self.name}"
         if how == "undo":

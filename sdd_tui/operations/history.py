@@ -19,13 +19,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sdd_tui.operations import text_edits
 from sdd_tui.operations.board import Change, move, set_rank
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.snapshot import HISTORY_PATH, Loaded
 from sdd_tui.workspace.writer import WriteRefused, append_line
 
-OPERATIONS = ("move", "reorder", "tick")
+OPERATIONS = ("move", "reorder", "tick", "answer")
 
 
 def read_history(root: Path) -> list[dict[str, Any]]:
@@ -94,8 +95,10 @@ def record(
         entry["to_rank"] = change.to_rank
     if change.label and change.label != change.task:
         entry["label"] = change.label
-    if change.op == "tick":
+    if change.op == "tick" or change.hunks:
         entry["path"] = change.path
+    if change.hunks:
+        entry["hunks"] = text_edits.to_json(change.hunks)
     if ref is not None:
         entry["ref"] = ref
     line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
@@ -131,8 +134,10 @@ def _autocommit(loaded: Loaded, change: Change) -> None:
 
     if change.op == "tick":
         message = f"sdd: {change.feature}/{change.name} {change.describe().split()[0]}"
-    else:
+    elif change.op in ("move", "reorder"):
         message = f"sdd: {change.feature}/{change.task} {change.from_column} → {change.to_column}"
+    else:
+        message = f"sdd: {change.feature}: {change.describe()}"
     error = autocommit(loaded.root, [*change.files, HISTORY_PATH], message)
     if error is not None:
         raise OperationError(f"done, but the autocommit failed: {error}")
@@ -179,6 +184,8 @@ def _replay(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
     feature, task = str(e.get("feature")), str(e.get("task"))
     column = e.get("from") if reverse else e.get("to")
     mark = e.get("from_mark") if reverse else e.get("to_mark")
+    if "hunks" in e:
+        return _replay_text(loaded, e, reverse=reverse)
     if e.get("op") == "tick":
         from sdd_tui.operations.review import tick
 
@@ -197,6 +204,32 @@ def _replay(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
     if has_rank:
         kwargs["rank"] = rank if isinstance(rank, int | float) else None
     return move(loaded, feature, task, column, **kwargs)
+
+
+def _replay_text(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
+    """Undo (``reverse``) or redo a text edit from its recorded hunks."""
+    path = e.get("path")
+    if not isinstance(path, str) or not path:
+        raise OperationError("history entry without a path; cannot undo")
+    hunks = text_edits.from_json(e["hunks"])
+    todo = text_edits.invert(hunks) if reverse else hunks
+    text_edits.replay(loaded.root, path, todo)
+    if loaded.cache is not None:
+        loaded.cache.forget(path)
+    label = e.get("label") if isinstance(e.get("label"), str) else ""
+    return Change(
+        str(e.get("op")),
+        str(e.get("feature")),
+        str(e.get("task")),
+        "",
+        "",
+        "",
+        "",
+        files=(path,),
+        label=label,
+        path=path,
+        hunks=tuple(todo),
+    )
 
 
 @lru_cache(maxsize=8)

@@ -186,7 +186,9 @@ class Session:
 
     # -- edits ---------------------------------------------------------------------------
 
-    def edit(self, operation: Callable[..., Change], *args: object, select: str) -> Change:
+    def edit(
+        self, operation: Callable[..., Change], *args: object, select: str | None = None
+    ) -> Change:
         """Run a board or checklist operation, record it in history and take the new
         snapshot; raises ``OperationError`` (after re-reading what may have changed)."""
         history = operations.history

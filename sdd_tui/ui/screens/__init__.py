@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from sdd_tui.lazy import lazy_names
 
 if TYPE_CHECKING:
+    from sdd_tui.ui.screens.answer import AnswerScreen
     from sdd_tui.ui.screens.confirm import ConfirmScreen, run_command_question
     from sdd_tui.ui.screens.detail import DetailScreen
     from sdd_tui.ui.screens.diff import DiffScreen
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 __getattr__, __dir__ = lazy_names(
     __name__,
     {
+        "AnswerScreen": "answer",
         "ConfirmScreen": "confirm",
         "run_command_question": "confirm",
         "DetailScreen": "detail",
@@ -40,6 +42,7 @@ __getattr__, __dir__ = lazy_names(
     },
 )
 __all__ = [
+    "AnswerScreen",
     "ConfirmScreen",
     "DetailScreen",
     "DiffScreen",

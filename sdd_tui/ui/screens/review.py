@@ -96,6 +96,7 @@ class ReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,q,c", "close", "Close"),
         Binding("space", "toggle", "Tick"),
+        Binding("a", "answer", "Answer"),
         Binding("n", "next_unchecked(1)", "Next unchecked"),
         Binding("N", "next_unchecked(-1)", "Prev unchecked"),
         Binding("v", "unchecked_only", "Unchecked only"),
@@ -409,7 +410,8 @@ class ReviewScreen(Screen[None]):
         else:
             text.append("  no open clarifications", "green")
         text.append(
-            "   space tick · n/N next/prev unchecked · v unchecked only · u undo · enter jump",
+            "   space tick · a answer · n/N next/prev unchecked · v unchecked only · u undo"
+            " · enter jump",
             "dim",
         )
         self.query_one("#review-summary", Static).update(text)
@@ -483,6 +485,37 @@ class ReviewScreen(Screen[None]):
         self.rebuild(keep=row.id)
         if not change.noop:
             self.notify(change.describe(), timeout=1.5, markup=False)
+
+    def action_answer(self) -> None:
+        """``a`` on an open clarification: type the decision; it replaces the marker and is
+        recorded under ``## Clarifications`` (``operations.clarify``), undoable."""
+        row = self.current_row()
+        feature = self.feature
+        if row is None or not row.id.startswith("clar:") or feature is None:
+            self.app.bell()
+            self.notify("select an open clarification (?) to answer it", timeout=2)
+            return
+        index = int(row.id.removeprefix("clar:"))
+        if not 0 <= index < len(feature.clarifications):
+            return
+        clar = feature.clarifications[index]
+        number = index + 1
+
+        def answered(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                change = self.session.edit(
+                    operations.clarify.answer, self.feature_id, number, text
+                )
+            except operations.OperationError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.rebuild()
+            self.notify(change.describe(), timeout=2, markup=False)
+
+        where = f"{clar.path}:{clar.line}"
+        self.app.push_screen(screens.AnswerScreen(clar.text, where), answered)
 
     def action_undo(self) -> None:
         undo_or_redo(self, self.session, "undo")
