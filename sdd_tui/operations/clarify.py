@@ -37,9 +37,7 @@ def answer_text(raw: str) -> str:
     """The answer as one line of plain text: terminal escape sequences dropped, control
     and format characters and line breaks made spaces, runs of white space one space."""
     text = _ESCAPE.sub("", raw)
-    text = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
-    )
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
     return re.sub(r"\s+", " ", text).strip()
 
 

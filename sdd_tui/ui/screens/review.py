@@ -505,9 +505,7 @@ class ReviewScreen(Screen[None]):
             if not text:
                 return
             try:
-                change = self.session.edit(
-                    operations.clarify.answer, self.feature_id, number, text
-                )
+                change = self.session.edit(operations.clarify.answer, self.feature_id, number, text)
             except operations.OperationError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
