@@ -1,9 +1,10 @@
 """``@record``: a frozen dataclass with slots, built with one compiled method instead of six.
 
-``@dataclass(frozen=True, slots=True)`` compiles every method it writes (``__init__``,
-``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``, ``__delattr__``) from source with
-``exec``: ~1 ms per class, and ~20 such classes are read before the workbench's first frame.
-A record compiles only ``__init__`` (the one method that must be fast: a load builds
+Why it exists: ``@dataclass(frozen=True, slots=True)`` compiles every method it writes
+(``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``, ``__delattr__``) from
+source with ``exec`` when the class is created, and the model's classes are created before the
+workbench's first frame, so that compiling was a visible share of every start (measure it with
+``bench/instructions.py``).  A record compiles only ``__init__`` (the one method that must be fast: a load builds
 thousands of items) and takes the rest from shared code, with the semantics ``dataclass``
 gives them:
 
@@ -63,7 +64,7 @@ def _record(cls: type[T], frozen: bool) -> type[T]:
     if not documented:
         # dataclass would write the doc from ``inspect.signature`` of a class with no
         # ``__init__`` yet: the builtin ``object.__init__``, whose text signature is parsed
-        # with ``tokenize`` (its big regex compiled on first use: ~5 ms of every start).
+        # with ``tokenize`` (its big regex compiled on first use, at every start).
         cls.__doc__ = "-"
     made: Any = dataclass(slots=True, init=False, repr=False, eq=False)(cls)
     all_fields = fields(made)

@@ -82,8 +82,8 @@ class SddApp(App[None]):
 
     def _start_theme(self, name: str) -> None:
         """Choose the theme before the stylesheet is first read.  Setting ``self.theme`` now
-        would run Textual's theme watcher, which queues a second parse of all the CSS (~8 ms
-        before the first frame); this does what the watcher does, minus that."""
+        would run Textual's theme watcher, which queues a second parse of all the CSS before
+        the first frame; this does what the watcher does, minus that."""
         try:
             self.set_reactive(App.theme, name)
             dark = self.current_theme.dark
@@ -97,7 +97,7 @@ class SddApp(App[None]):
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual's CSS variables, derived once per theme: each call builds the whole colour
-        system (~1 ms), and it is asked for three times before the first frame."""
+        system, and it is asked for three times before the first frame."""
         if "session" not in self.__dict__:
             # Asked for by ``App.__init__`` (for the default theme), before this app has
             # chosen its own: ``_start_theme`` sets the real ones before any CSS is read.
