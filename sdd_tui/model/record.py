@@ -4,9 +4,9 @@ Why it exists: ``@dataclass(frozen=True, slots=True)`` compiles every method it 
 (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``, ``__delattr__``) from
 source with ``exec`` when the class is created, and the model's classes are created before the
 workbench's first frame, so that compiling was a visible share of every start (measure it with
-``bench/instructions.py``).  A record compiles only ``__init__`` (the one method that must be fast: a load builds
-thousands of items) and takes the rest from shared code, with the semantics ``dataclass``
-gives them:
+``bench/instructions.py``).  A record compiles only ``__init__`` (the one method that must be
+fast: a load builds thousands of items) and takes the rest from shared code, with the
+semantics ``dataclass`` gives them:
 
 - equality: same class and equal fields (those with ``compare``); hash: of those fields;
 - repr: ``Name(field=value, ...)``;
