@@ -48,6 +48,9 @@ def workbench_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Run the tests", "Run tests.command from .sdd/config.yaml (t)", bench.action_run_tests
     )
+    yield SystemCommand(
+        "Problems", "Every file that could not be read, and why (p)", bench.action_problems
+    )
     yield SystemCommand("Undo", "Undo the last edit: a move, a tick (u)", bench.action_undo)
     yield SystemCommand("Redo", "Redo the last undone edit (U)", bench.action_redo)
     yield SystemCommand(

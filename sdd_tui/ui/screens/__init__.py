@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sdd_tui.ui.screens.failure import FailureScreen, TextScreen, criterion_text
     from sdd_tui.ui.screens.help import HelpScreen, binding_rows
     from sdd_tui.ui.screens.outline import OutlineScreen, open_outline
+    from sdd_tui.ui.screens.problems import ProblemsScreen
     from sdd_tui.ui.screens.requirements import RequirementsScreen
     from sdd_tui.ui.screens.review import ReviewScreen
     from sdd_tui.ui.screens.switcher import FeatureSwitcher
@@ -34,6 +35,7 @@ __getattr__, __dir__ = lazy_names(
         "binding_rows": "help",
         "OutlineScreen": "outline",
         "open_outline": "outline",
+        "ProblemsScreen": "problems",
         "RequirementsScreen": "requirements",
         "ReviewScreen": "review",
         "FeatureSwitcher": "switcher",
@@ -50,6 +52,7 @@ __all__ = [
     "FeatureSwitcher",
     "HelpScreen",
     "OutlineScreen",
+    "ProblemsScreen",
     "RequirementsScreen",
     "ReviewScreen",
     "TestRunScreen",

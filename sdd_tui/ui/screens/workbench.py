@@ -87,6 +87,9 @@ class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
         Binding("r", "requirements", "Reqs", show=False, tooltip="Requirements view"),
         Binding("t", "run_tests", "Tests"),
         Binding("m", "trace", "Trace", show=False, tooltip="Traceability: requirement → tests"),
+        Binding(
+            "p", "problems", "Problems", show=False, tooltip="Every file that could not be read"
+        ),
     ]
 
     def __init__(self, session: Session, *, feature: str | None = None) -> None:
@@ -101,6 +104,7 @@ class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
         self._results_generation = 0
         self._results_loading = False
         self._case_options: tuple[object, list[Option]] | None = None
+        self._problems_announced = False
 
     # -- what it shows -------------------------------------------------------------------
 
@@ -135,10 +139,18 @@ class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
         self.query_one(BoardView).select_first_todo()
         self.call_after_refresh(self._after_first_paint)
         self._ready = True
+        self._announce_problems()
+
+    def _announce_problems(self) -> None:
+        """Once, when the whole workspace is in (the first frame may hold one feature)."""
+        if self._problems_announced or self.loaded.partial:
+            return
+        self._problems_announced = True
         problems = self.loaded.workspace.problems
         if problems:
             self.notify(
-                f"{len(problems)} problem(s) while loading; first: {safe(str(problems[0]))}",
+                f"{len(problems)} problem(s) while loading; first: {safe(str(problems[0]))}"
+                " (p lists them all)",
                 severity="warning",
                 timeout=6,
                 markup=False,
@@ -225,6 +237,7 @@ class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
             # (an agent saving every few hundred milliseconds would otherwise keep one running).
             self.refresh_all(keep=True, select=select, results=False)
             self._refresh_detail()
+        self._announce_problems()
         if change.reason == "rest" or not change.workspace_changed:
             self._refresh_results()
         else:
@@ -629,6 +642,41 @@ class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
                 ],
             ),
         ]
+
+    def action_problems(self) -> None:
+        if self._when_ready(self.action_problems):
+            return  # every feature's problems, not only the first one's
+        self.app.push_screen(screens.ProblemsScreen(self.session), self._show_place)
+
+    def _show_place(self, place: tuple[str, int] | None) -> None:
+        """Show ``path`` at 1-based ``line``: in the spec or plan pane when it is one of the
+        feature's documents (switching to the feature that holds it), the board for its task
+        file, else in the editor."""
+        if place is None:
+            return
+        path, line = place
+        owner = max(
+            (
+                f
+                for f in self.loaded.workspace.features
+                if f.path and (path == f.path or path.startswith(f.path + "/"))
+            ),
+            key=lambda f: len(f.path),
+            default=None,
+        )
+        if owner is not None and owner.id != self.feature_id:
+            self.switch_feature(owner.id)
+        feature = self.feature
+        if feature is not None and path == feature.documents.get("tasks"):
+            self.action_pane("board")
+            return
+        for name in ("spec", "plan"):
+            pane = self._doc_pane(name)
+            if path in [p for _, p in pane.documents]:
+                self.action_pane(name)
+                pane.jump_to(path, line)
+                return
+        self._edit(path, line)
 
     def action_switch_feature(self) -> None:
         if self._when_ready(self.action_switch_feature):
