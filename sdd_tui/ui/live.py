@@ -45,6 +45,10 @@ class LiveWorkspace:
             self._watch_loop(self._stop_watch)  # type: ignore[attr-defined]
         self.refresh_git(branches=True)  # SDD_TUI_NO_GIT alone turns git off
 
+    @property
+    def watching(self) -> bool:
+        return self._stop_watch is not None and not self._stop_watch.is_set()
+
     def stop_live(self) -> None:
         if self._stop_watch is not None:
             self._stop_watch.set()

@@ -55,6 +55,7 @@ PANES = ("board", "spec", "plan", "tests")
 PANE_TITLES = {"board": "Board", "spec": "Spec", "plan": "Plan", "tests": "Tests"}
 WIDE = (120, 32)  # four panes at once from this size up
 RESULTS_DELAY = 0.3  # seconds without changes before the test results are linked again
+REST_FALLBACK = 2.0  # seconds: read the rest if the watcher's first re-read has not come
 
 
 class Pane(Vertical):
@@ -184,10 +185,19 @@ class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
         self._show_documents(keep=False)
         self._show_git_marks()
         gcpolicy.resume()
-        if self.loaded.partial:
-            self._load_rest(self.loaded)  # the results follow the whole snapshot
-        else:
+        if not self.loaded.partial:
             self.call_after_refresh(self._refresh_results)
+        elif self.watching:
+            # The watcher's first full re-read (once it listens) reads the rest too; reading
+            # it here as well would do the work twice.  In case that read never comes:
+            self.set_timer(REST_FALLBACK, self._rest_if_still_partial)
+        else:
+            self._load_rest(self.loaded)  # the results follow the whole snapshot
+
+    def _rest_if_still_partial(self) -> None:
+        reading = any(w.group == "reload" and not w.is_finished for w in self.workers)
+        if self.loaded.partial and not reading:
+            self._load_rest(self.loaded)
 
     @work(thread=True, group="reload", exit_on_error=False, description="load the rest")
     def _load_rest(self, base: Loaded) -> None:
