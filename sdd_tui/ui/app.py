@@ -144,7 +144,9 @@ class SddApp(App[None]):
             self.push_screen(HelpScreen([(type(screen).__name__, rows)]))
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Maximize", "Minimize"):  # the workbench's own says f10
+                yield command
         commands = getattr(self.workbench, "commands", None)
         if commands is not None and self.workbench.is_mounted:
             yield from commands()

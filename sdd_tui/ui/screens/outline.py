@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,6 +17,20 @@ from sdd_tui.textsafe import safe
 
 if TYPE_CHECKING:
     from sdd_tui.ui.widgets.doc_pane import DocPane
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# ``_`` inside a word (snake_case) is no emphasis, as in CommonMark
+_EMPHASIS = re.compile(r"(\*{1,3}|~~|`+|(?<!\w)_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
+def plain(heading: str) -> str:
+    """A heading's text as read, without its Markdown markup: ``*(mandatory)*`` →
+    ``(mandatory)``, ``[Spec](spec.md)`` → ``Spec``, code spans without backticks."""
+    text = _LINK.sub(r"\1", heading)
+    for _ in range(3):  # nested emphasis: ***a*** or **_a_**
+        text = _EMPHASIS.sub(r"\2", text)
+    return text
 
 
 class OutlineScreen(ModalScreen[int | None]):
@@ -47,7 +62,7 @@ class OutlineScreen(ModalScreen[int | None]):
                 label.append(safe(text), "yellow")
             else:
                 label.append("  " * (level - 1))
-                label.append(safe(text), "bold" if level <= 2 else "")
+                label.append(safe(plain(text)), "bold" if level <= 2 else "")
             label.append(f"  :{line + 1}", "dim")
             options.append(Option(label, id=str(line)))
         with Vertical():

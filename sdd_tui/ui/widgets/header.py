@@ -57,22 +57,36 @@ class WorkbenchHeader(Static):
         text.append(f" {done}/{total}", "dim")
         if feature.clarifications:
             text.append(f"  ? {len(feature.clarifications)} open", "bold yellow")
-        if stage is not None and self.size.width and self.size.width < 110:
-            text.append("  ")
-            mark = "✓" if stage.complete else ""
-            text.append(f"{mark}{stage.name} {stage.index + 1}/{len(STAGES)}", "bold")
-        elif stage is not None:
-            text.append("  ")
-            for i, name in enumerate(STAGES):
-                if i:
-                    text.append(" → ", "dim")
-                if i < stage.index or (stage.complete and i == stage.index):
-                    text.append("✓" + name, "green")
-                elif i == stage.index:
-                    text.append(name, "bold reverse")
-                else:
-                    text.append(name, "dim")
+        # The branch (``extra``) is kept whole; the stage takes what room is left: the whole
+        # flow, else its short form, else nothing (at 80 columns the branch matters more).
+        room = (self.size.width or 1000) - 2 - text.cell_len
+        room -= (extra.cell_len + 2) if extra is not None else 0
+        if stage is not None:
+            for part in (_flow(stage), _short(stage)):
+                if part.cell_len + 2 <= room:
+                    text.append("  ")
+                    text.append_text(part)
+                    break
         if extra is not None:
             text.append("  ")
             text.append_text(extra)
         update_static(self, text)
+
+
+def _flow(stage: Stage) -> Text:
+    text = Text()
+    for i, name in enumerate(STAGES):
+        if i:
+            text.append(" → ", "dim")
+        if i < stage.index or (stage.complete and i == stage.index):
+            text.append("✓" + name, "green")
+        elif i == stage.index:
+            text.append(name, "bold reverse")
+        else:
+            text.append(name, "dim")
+    return text
+
+
+def _short(stage: Stage) -> Text:
+    mark = "✓" if stage.complete else ""
+    return Text(f"{mark}{stage.name} {stage.index + 1}/{len(STAGES)}", "bold")

@@ -1,0 +1,57 @@
+"""What a newcomer met in the terminal: the header at 80 columns, the outline's headings, one
+maximise entry in the palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.app import App, ComposeResult
+from ui_helpers import make_app, wait_for
+
+from sdd_tui.operations.stage import feature_stage
+from sdd_tui.ui.screens.outline import plain
+from sdd_tui.ui.widgets.header import WorkbenchHeader
+from sdd_tui.workspace.loader import load
+
+
+class HeaderApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield WorkbenchHeader()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("width", [80, 100, 160])
+async def test_the_header_keeps_the_branch_and_the_stage_yields(sample: Path, width: int) -> None:
+    feature = load(sample).workspace.feature("002-meal-planner")
+    assert feature is not None
+    branch = Text("⎇ 002-meal-planner-with-a-long-name")
+    app = HeaderApp()
+    async with app.run_test(size=(width, 5)) as pilot:
+        header = app.query_one(WorkbenchHeader)
+        header.show("sample", feature, feature_stage(feature), extra=branch)
+        await pilot.pause()
+        shown = header.render().plain if hasattr(header.render(), "plain") else str(header.render())
+        assert "⎇ 002-meal-planner-with-a-long-name" in shown
+        assert "…" not in shown
+        if width >= 160:
+            assert "Specify → " in shown  # the whole flow when there is room
+        if width == 80:
+            assert "Specify" not in shown and "→" not in shown
+
+
+def test_outline_headings_without_markup() -> None:
+    assert plain("User Scenarios & Testing *(mandatory)*") == "User Scenarios & Testing (mandatory)"
+    assert plain("**Bold**, _it_, `code`, ~~gone~~") == "Bold, it, code, gone"
+    assert plain("See [the spec](spec.md)") == "See the spec"
+    assert plain("snake_case_name and 2 * 3") == "snake_case_name and 2 * 3"
+
+
+@pytest.mark.anyio
+async def test_the_palette_has_one_maximise_entry(sample: Path) -> None:
+    app = make_app(sample)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: app.focused is not None, what="focus")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+    assert [t for t in titles if "axim" in t] == ["Maximise / restore pane"]
