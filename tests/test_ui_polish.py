@@ -55,3 +55,36 @@ async def test_the_palette_has_one_maximise_entry(sample: Path) -> None:
         await wait_for(pilot, lambda: app.focused is not None, what="focus")
         titles = [c.title for c in app.get_system_commands(app.screen)]
     assert [t for t in titles if "axim" in t] == ["Maximise / restore pane"]
+
+
+@pytest.mark.anyio
+async def test_the_switcher_filters_as_you_type_and_keeps_long_ids_aligned(
+    sample: Path,
+) -> None:
+    from textual.widgets import OptionList
+
+    from sdd_tui.ui.screens.switcher import FeatureSwitcher
+
+    long_id = "2025-11-30-add-recipe-import-from-several-sites"  # 47 characters
+    for change in (long_id, "add-tags"):
+        folder = sample / "openspec" / "changes" / change
+        folder.mkdir(parents=True)
+        (folder / "proposal.md").write_text("# Proposal\n\n## Why\n\nBecause.\n")
+        (folder / "tasks.md").write_text("## 1. Do\n\n- [ ] 1.1 It\n")
+    app = make_app(sample)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeatureSwitcher), what="switcher")
+        features = app.screen.query_one(OptionList)
+        rows = [str(features.get_option_at_index(i).prompt) for i in range(features.option_count)]
+        layout_at = {row.index(" openspec ") for row in rows if " openspec " in row}
+        assert len(layout_at) == 1  # the layout column lines up, long ID or not
+        assert any(long_id[:43] + "…" in row for row in rows)
+        await pilot.press(*"meal")
+        ids = [features.get_option_at_index(i).id for i in range(features.option_count)]
+        assert ids == ["002-meal-planner"]
+        await pilot.press("escape")  # clears the filter, stays open
+        assert isinstance(app.screen, FeatureSwitcher) and features.option_count >= 5
+        await pilot.press(*"open tags", "enter")
+        await wait_for(pilot, lambda: app.workbench.feature_id == "add-tags", what="switch")
