@@ -88,3 +88,39 @@ async def test_the_switcher_filters_as_you_type_and_keeps_long_ids_aligned(
         assert isinstance(app.screen, FeatureSwitcher) and features.option_count >= 5
         await pilot.press(*"open tags", "enter")
         await wait_for(pilot, lambda: app.workbench.feature_id == "add-tags", what="switch")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("tasks", "expected"),
+    [
+        (None, "No task list yet."),
+        (b"# Tasks\n\nNothing to do yet.\n", "has no task boxes yet"),
+        (b"- [ ] T001 \x00 binary\n", "could not be read:"),
+    ],
+)
+async def test_an_empty_board_says_why_and_what_next(
+    tmp_path: Path, tasks: bytes | None, expected: str
+) -> None:
+    from ui_helpers import screen_text, write_tree
+
+    files: dict[str, str | bytes] = {"specs/001-x/spec.md": "# Spec\n\n## Requirements\n"}
+    if tasks is not None:
+        files["specs/001-x/tasks.md"] = tasks
+    root = write_tree(tmp_path / "ws", files)
+    app = make_app(root)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: expected in screen_text(app), what=expected)
+
+
+@pytest.mark.anyio
+async def test_a_filter_that_hides_every_card_says_so(sample: Path) -> None:
+    from ui_helpers import screen_text
+
+    app = make_app(sample)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"zzzz")
+        await wait_for(pilot, lambda: "No card matches “zzzz”" in screen_text(app), what="msg")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "No card matches" not in screen_text(app), what="cleared")

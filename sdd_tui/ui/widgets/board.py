@@ -17,13 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.widgets import Static
 
 from sdd_tui.model.items import Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature, Workspace
+from sdd_tui.textsafe import safe
 from sdd_tui.ui.cards import card_colors, card_text
 from sdd_tui.ui.widgets.card_list import Card, CardList
-from sdd_tui.ui.widgets.quiet import set_border_title
+from sdd_tui.ui.widgets.quiet import set_border_title, update_static
 from sdd_tui.ui.widgets.rows import Wrapped
 
 __all__ = ["BoardAction", "BoardView", "CardList"]
@@ -49,6 +51,12 @@ class BoardView(Horizontal):
         Binding("space", "toggle", "Done"),
         Binding("e", "edit", "Edit"),
     ]
+
+    DEFAULT_CSS = """
+    BoardView > #board-message {
+        dock: top; height: auto; width: 100%; padding: 1 2; background: $surface;
+    }
+    """
 
     class Request(Message):
         """A card operation asked for by a key press."""
@@ -139,7 +147,23 @@ class BoardView(Horizontal):
                 cards,
                 Text.assemble((self._titles.get(column, column), "bold"), "  ", (count, "dim")),
             )
+        self._show_message(empty_board_message(ws, feature, self.filter_text))
         self._restore_selection(keep_focus)
+
+    def _show_message(self, message: Text | None) -> None:
+        """Say, across the board, why it has no card (mounted the first time it is needed:
+        a board with cards never pays for it)."""
+        shown = self.query("#board-message")
+        if message is None:
+            if shown:
+                shown.first().display = False
+            return
+        if shown:
+            note = shown.first(Static)
+            note.display = True
+            update_static(note, message)
+        else:
+            self.mount(Static(message, id="board-message"), before=0)
 
     def _restore_selection(self, focus: bool) -> None:
         key = self._selected_key
@@ -292,4 +316,39 @@ def _matches(task: Task, needle: str) -> bool:
         or needle in task.key.lower()
         or any(needle in r.lower() for r in task.requirements)
         or (task.story is not None and needle in task.story.lower())
+    )
+
+
+def empty_board_message(ws: Workspace, feature: Feature | None, needle: str) -> Text | None:
+    """What an empty board says instead of nothing: why there is no card, and what to do."""
+    if feature is None:
+        return Text(
+            "No features found.\n\nsdd-tui reads Spec Kit (specs/NNN-name/), Kiro "
+            "(.kiro/specs/<name>/), OpenSpec (openspec/changes/<id>/) and Zencoder-style "
+            "(.zencoder/specs/, progress.md) folders.",
+            "dim",
+        )
+    if feature.tasks:
+        if needle and not any(_matches(t, needle.lower()) for t in feature.tasks):
+            return Text(f"No card matches “{safe(needle)}”.\n\nesc clears the filter.", "dim")
+        return None
+    path = feature.documents.get("tasks")
+    problem = next((p for p in ws.problems if path and p.path == path), None)
+    if problem is not None:
+        text = Text()
+        text.append(f"{safe(path or '')} could not be read:\n", "bold yellow")
+        text.append(safe(problem.message), "yellow")
+        text.append(
+            "\n\nThe board follows as soon as the file is fixed (p lists every problem).", "dim"
+        )
+        return text
+    if not path:
+        return Text(
+            "No task list yet.\n\nIt is written once the plan is done (Spec Kit: "
+            "/speckit.tasks); the board follows as soon as it appears.",
+            "dim",
+        )
+    return Text(
+        f"{safe(path)} has no task boxes yet.\n\nTasks are list items with a box: - [ ] T001 …",
+        "dim",
     )
