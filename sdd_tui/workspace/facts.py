@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from sdd_tui import __version__
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
+from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.forked import Child, can_fork
 from sdd_tui.workspace.fsread import (
     MAX_BYTES,
@@ -282,25 +283,17 @@ class FactsCache:
         # Entries read from the store (or a prefetch) are written back as they came.
         rows = [_row(rel, kind, e) for (rel, kind), e in self._entries.items()]
         payload = marshal.dumps((FORMAT, __version__, rows))
-        tmp = None
         try:
             blob = _MAGIC + _mac(payload) + payload
             if not self.store.parent.is_dir():
                 self.store.parent.mkdir(parents=True, exist_ok=True)
                 # Keep the cache out of git status even before `sdd-tui init` ignores it.
                 (self.store.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            import tempfile
-
-            fd, tmp = tempfile.mkstemp(prefix=".parse-cache.", dir=self.store.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, self.store)
-            tmp = None
+            # not durable: a cache torn by a crash fails its MAC and is rebuilt
+            replace_bytes(self.store, blob, durable=False)
             self._dirty = False
         except (OSError, ValueError):
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            pass
 
 
 class _Unusable(Exception):
