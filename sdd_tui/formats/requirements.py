@@ -9,10 +9,13 @@ from sdd_tui.formats.text import SourceText
 from sdd_tui.model.spec import Clarification, Requirement
 
 # `- **FR-001**: System MUST ...`, `FR-1: ...`, `| FR-001 | ...`, `### FR-002 - Title`; IDs may
-# carry a suffix (`FR-003a`) or a group prefix (`FR-D01`, `FR-SK02`).
+# carry a suffix (`FR-003a`) or a group prefix (`FR-D01`, `FR-SK02`), and a tag before the
+# separator: `- **FR-030** [OUT OF SCOPE - MVP]: …`, `(P2):`, `**NFR-002** *(deferred)* — …`.
+_TAG = r"\[[^\[\]]*\]|\([^()]*\)|\*\([^()]*\)\*|_\([^()]*\)_|\*\[[^\[\]]*\]\*"
 _DEFINITION = re.compile(
     r"\s*(?:[-*+]\s+|\d{1,9}[.)]\s+|#{1,6}\s+|\|\s*)?(?:\[[ xX]\]\s+)?\*{0,2}_?"
-    r"(?P<id>(?:FR|NFR|SC|TC)-[A-Z]{0,3}\d+[a-zA-Z]?)\b\*{0,2}_?\s*(?P<sep>[:.\-–—|)]|\*\*)?\s*(?P<text>.*)"
+    r"(?P<id>(?:FR|NFR|SC|TC)-[A-Z]{0,3}\d+[a-zA-Z]?)\b\*{0,2}_?"
+    rf"(?:\s*(?P<tag>{_TAG}))?\s*(?P<sep>[:.\-–—|)]|\*\*)?\s*(?P<text>.*)"
 )
 _KINDS = {"FR": "functional", "NFR": "nonfunctional", "SC": "success", "TC": "testcase"}
 _STORY = re.compile(r"#{2,6}\s+User Story\s+(\d+)\b\s*[-–—:]?\s*(.*)", re.IGNORECASE)
@@ -31,6 +34,13 @@ def _prose(src: SourceText, md: MdStructure):
             yield i, line
 
 
+def _tag(raw: str | None) -> str | None:
+    """``[OUT OF SCOPE - MVP]`` → ``OUT OF SCOPE - MVP``; ``*(deferred)*`` → ``deferred``."""
+    if not raw:
+        return None
+    return raw.strip("*_").strip("[]()").strip() or None
+
+
 def speckit_requirements(
     feature: str, path: str, src: SourceText, md: MdStructure
 ) -> list[Requirement]:
@@ -46,7 +56,8 @@ def speckit_requirements(
                     seen.add(rid)
                     kind = _KINDS[rid.split("-", 1)[0]]
                     text = m.group("text").strip().strip("*").strip()
-                    out.append(Requirement(feature, rid, kind, text, path, i + 1))
+                    tag = _tag(m.group("tag"))
+                    out.append(Requirement(feature, rid, kind, text, path, i + 1, tag))
                 continue
         if line.startswith("#"):
             sm = _STORY.match(line)

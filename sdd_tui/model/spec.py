@@ -18,6 +18,8 @@ class Requirement:
 
     ``kind`` is one of ``functional`` (FR-…, Kiro N.M criteria, OpenSpec requirement blocks),
     ``nonfunctional`` (NFR-…), ``success`` (SC-…), ``testcase`` (TC-…) or ``story`` (US<n>).
+    ``tag`` is what the author wrote between the ID and its text, without its brackets
+    (``- **FR-030** [OUT OF SCOPE - MVP]: …`` → ``OUT OF SCOPE - MVP``; ``(P2)`` → ``P2``).
     """
 
     feature: str
@@ -26,6 +28,7 @@ class Requirement:
     text: str
     path: str
     line: int  # 1-based
+    tag: str | None = None
 
     @property
     def functional(self) -> bool:
