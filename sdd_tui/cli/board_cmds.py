@@ -123,7 +123,7 @@ def _print_status(ws: Workspace) -> None:
             *[str(counts[c]) for c in ws.columns[:-1]],
             f"{checked}/{len(f.checklist)}" if f.checklist else "-",
             str(len(f.clarifications)) if f.clarifications else "-",
-            str(sum(1 for r in f.requirements if r.functional)),
+            str(sum(1 for r in f.requirements if r.functional and r.active)),
         )
     if ws.features:
         _print_table(console, table)

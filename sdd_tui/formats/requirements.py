@@ -13,7 +13,7 @@ from sdd_tui.model.spec import Clarification, Requirement
 # separator: `- **FR-030** [OUT OF SCOPE - MVP]: …`, `(P2):`, `**NFR-002** *(deferred)* — …`.
 _TAG = r"\[[^\[\]]*\]|\([^()]*\)|\*\([^()]*\)\*|_\([^()]*\)_|\*\[[^\[\]]*\]\*"
 _DEFINITION = re.compile(
-    r"\s*(?:[-*+]\s+|\d{1,9}[.)]\s+|#{1,6}\s+|\|\s*)?(?:\[[ xX]\]\s+)?\*{0,2}_?"
+    r"\s*(?:[-*+]\s+|\d{1,9}[.)]\s+|#{1,6}\s+|\|\s*)?(?:\[[ xX]\]\s+)?(?P<strike>~~)?\*{0,2}_?"
     r"(?P<id>(?:FR|NFR|SC|TC)-[A-Z]{0,3}\d+[a-zA-Z]?)\b\*{0,2}_?"
     rf"(?:\s*(?P<tag>{_TAG}))?\s*(?P<sep>[:.\-–—|)]|\*\*)?\s*(?P<text>.*)"
 )
@@ -25,6 +25,7 @@ _KIRO_REQ = re.compile(
 _ORDERED = re.compile(r"\s*(\d{1,9})[.)]\s+(.*)")
 _OPENSPEC_REQ = re.compile(r"Requirement:\s*(.+)", re.IGNORECASE)
 _CLARIFY = re.compile(r"\[NEEDS CLARIFICATION:\s*([^\]]*)\]", re.IGNORECASE)
+_STRUCK = re.compile(r"~~(?=\S)(.*?\S)~~")  # GFM strikethrough within one line
 
 
 def _prose(src: SourceText, md: MdStructure):
@@ -41,6 +42,31 @@ def _tag(raw: str | None) -> str | None:
     return raw.strip("*_").strip("[]()").strip() or None
 
 
+def _definition(feature: str, rid: str, m: re.Match[str], path: str, lineno: int) -> Requirement:
+    """The requirement a ``_DEFINITION`` match defines; struck through, it is withdrawn and
+    what follows the strike (``**[DEFERRED]**``) is its tag."""
+    kind = _KINDS[rid.split("-", 1)[0]]
+    text = m.group("text")
+    tag = _tag(m.group("tag"))
+    withdrawn = False
+    if m.group("strike"):
+        inside, sep, after = text.partition("~~")
+        if sep:
+            withdrawn = True
+            text = inside
+            tag = _tag(after.strip()) or tag
+    elif (whole := _STRUCK.fullmatch(text.strip())) is not None:
+        withdrawn = True  # `- **FR-036**: ~~System MUST print~~`
+        text = whole.group(1)
+    text = text.strip().strip("*").strip()
+    return Requirement(feature, rid, kind, text, path, lineno, tag, withdrawn)
+
+
+def struck_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of every ``~~struck~~`` span of ``line``, the tildes included."""
+    return [m.span() for m in _STRUCK.finditer(line)] if "~~" in line else []
+
+
 def speckit_requirements(
     feature: str, path: str, src: SourceText, md: MdStructure
 ) -> list[Requirement]:
@@ -54,10 +80,7 @@ def speckit_requirements(
                 rid = m.group("id")
                 if rid not in seen:
                     seen.add(rid)
-                    kind = _KINDS[rid.split("-", 1)[0]]
-                    text = m.group("text").strip().strip("*").strip()
-                    tag = _tag(m.group("tag"))
-                    out.append(Requirement(feature, rid, kind, text, path, i + 1, tag))
+                    out.append(_definition(feature, rid, m, path, i + 1))
                 continue
         if line.startswith("#"):
             sm = _STORY.match(line)
@@ -123,11 +146,14 @@ def openspec_requirements(
 def clarifications(
     feature: str, path: str, src: SourceText, md: MdStructure
 ) -> list[Clarification]:
-    """Open ``[NEEDS CLARIFICATION: …]`` markers outside code."""
+    """Open ``[NEEDS CLARIFICATION: …]`` markers outside code and outside struck text."""
     out: list[Clarification] = []
     for i, line in _prose(src, md):
         if "NEEDS CLARIFICATION" not in line.upper():
             continue
+        struck = struck_spans(line)
         for m in _CLARIFY.finditer(line):
+            if any(a <= m.start() and m.end() <= b for a, b in struck):
+                continue  # a withdrawn question is no open one
             out.append(Clarification(feature, (m.group(1) or "").strip(), path, i + 1))
     return out

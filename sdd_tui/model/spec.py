@@ -20,6 +20,8 @@ class Requirement:
     ``nonfunctional`` (NFR-…), ``success`` (SC-…), ``testcase`` (TC-…) or ``story`` (US<n>).
     ``tag`` is what the author wrote between the ID and its text, without its brackets
     (``- **FR-030** [OUT OF SCOPE - MVP]: …`` → ``OUT OF SCOPE - MVP``; ``(P2)`` → ``P2``).
+    A ``withdrawn`` requirement is struck through (``~~**FR-035**: …~~ **[DEFERRED]**``, the
+    text after the strike being its tag): shown, but nothing need implement or prove it.
     """
 
     feature: str
@@ -29,6 +31,11 @@ class Requirement:
     path: str
     line: int  # 1-based
     tag: str | None = None
+    withdrawn: bool = False
+
+    @property
+    def active(self) -> bool:
+        return not self.withdrawn
 
     @property
     def functional(self) -> bool:

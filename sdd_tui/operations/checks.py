@@ -510,7 +510,7 @@ def _feature_rules(
                 f.id,
             )
 
-    traceable = [r for r in f.requirements if r.kind in TRACED_KINDS]
+    traceable = [r for r in f.requirements if r.kind in TRACED_KINDS and r.active]
     # requirement-without-task: one finding per requirement, or one for the feature when
     # its tasks reference no requirement at all (a tasks.md organised by story only)
     if f.tasks and traceable:
@@ -554,7 +554,9 @@ def _feature_rules(
         untested = [
             cov.requirement
             for cov in traced.coverage(f)
-            if cov.requirement.kind in TRACED_KINDS and cov.status == "untested"
+            if cov.requirement.kind in TRACED_KINDS
+            and cov.requirement.active
+            and cov.status == "untested"
         ]
         if len(traceable) > 1 and len(untested) == len(traceable):
             first_req = traceable[0]

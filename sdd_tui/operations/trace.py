@@ -374,6 +374,8 @@ class TraceRow:
 
     @property
     def gaps(self) -> tuple[str, ...]:
+        if self.requirement.withdrawn:
+            return ()  # nothing need implement or prove a withdrawn requirement
         out = []
         if not self.tasks:
             out.append("no task")

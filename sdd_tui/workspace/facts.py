@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the parsers are imported on the first cache miss (``_parse`
     from sdd_tui.formats.tasks import CheckRow, TaskRow
     from sdd_tui.formats.text import SourceText
 
-FORMAT = 5
+FORMAT = 6
 PREFETCH_MIN_FILES = 16  # a fork (~5 ms with the results' transfer) pays from about here
 PREFETCH_MIN_BYTES = 256 * 1024
 RACY_NS = 3_000_000_000
@@ -70,8 +70,8 @@ class DocFacts:
     checks: tuple[CheckRow, ...] = ()  # check boxes of a non-tasks file (checklist rows)
     rows: tuple[TaskRow, ...] = ()
     row_problems: tuple[tuple[str, int], ...] = ()  # message, 1-based line
-    # id, kind, text, 1-based line, tag
-    requirements: tuple[tuple[str, str, str, int, str | None], ...] = ()
+    # id, kind, text, 1-based line, tag, withdrawn
+    requirements: tuple[tuple[str, str, str, int, str | None, bool], ...] = ()
     clarifications: tuple[tuple[str, int], ...] = ()  # text, 1-based line
     headings: tuple[tuple[int, int, str], ...] = ()  # 1-based line, level, text
     outside: bool = False
@@ -121,7 +121,7 @@ def facts_from(
             outside=outside,
         )
     checks = tuple(checklist_rows(boxes))
-    reqs: tuple[tuple[str, str, str, int, str | None], ...] = ()
+    reqs: tuple[tuple[str, str, str, int, str | None, bool], ...] = ()
     if kind is not None:
         reader = {
             "speckit": requirements.speckit_requirements,
@@ -129,7 +129,7 @@ def facts_from(
             "openspec": requirements.openspec_requirements,
         }[kind]
         found = reader("", relpath, src, md)
-        reqs = tuple((r.id, r.kind, r.text, r.line, r.tag) for r in found)
+        reqs = tuple((r.id, r.kind, r.text, r.line, r.tag, r.withdrawn) for r in found)
     clar = tuple((c.text, c.line) for c in requirements.clarifications("", relpath, src, md))
     return DocFacts(relpath, checks, (), (), reqs, clar, heads, outside)
 

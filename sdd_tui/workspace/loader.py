@@ -346,7 +346,8 @@ def _feature(
         if doc is None:
             continue
         requirements += [
-            Requirement(src.id, i, k, t, doc.path, ln, tag) for i, k, t, ln, tag in doc.requirements
+            Requirement(src.id, i, k, t, doc.path, ln, tag, gone)
+            for i, k, t, ln, tag, gone in doc.requirements
         ]
         clar += [Clarification(src.id, t, doc.path, ln) for t, ln in doc.clarifications]
     if spec_doc is not None and spec_doc.path not in src.requirement_files:
