@@ -26,6 +26,7 @@ process; ``get`` then checks its entries like any others.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import marshal
 import os
 import stat as stat_mod
@@ -51,7 +52,7 @@ if TYPE_CHECKING:  # the parsers are imported on the first cache miss (``_parse`
     from sdd_tui.formats.tasks import CheckRow, TaskRow
     from sdd_tui.formats.text import SourceText
 
-FORMAT = 6
+FORMAT = 7
 PREFETCH_MIN_FILES = 16  # a fork (~5 ms with the results' transfer) pays from about here
 PREFETCH_MIN_BYTES = 256 * 1024
 RACY_NS = 3_000_000_000
@@ -75,6 +76,8 @@ class DocFacts:
     clarifications: tuple[tuple[str, int], ...] = ()  # text, 1-based line
     headings: tuple[tuple[int, int, str], ...] = ()  # 1-based line, level, text
     outside: bool = False
+    # bytes that are not UTF-8 (read as U+FFFD): message, 1-based line
+    problem: tuple[str, int | None] | None = None
 
 
 @record(frozen=False)
@@ -97,7 +100,11 @@ def _parse(relpath: str, data: bytes, kind: str | None, outside: bool) -> DocFac
         src = SourceText.decode(data)
     except DecodeProblem as exc:
         return Problem(relpath, str(exc), exc.line)
-    return facts_from(relpath, src, parse_structure(src.lines), kind, outside=outside)
+    facts = facts_from(relpath, src, parse_structure(src.lines), kind, outside=outside)
+    bad = src.problem
+    if bad is not None:
+        facts = dataclasses.replace(facts, problem=(str(bad), bad.line))
+    return facts
 
 
 def facts_from(
@@ -354,6 +361,7 @@ def _fields(f: DocFacts) -> tuple[Any, ...]:
         f.clarifications,
         f.headings,
         f.outside,
+        f.problem,
     )
 
 
