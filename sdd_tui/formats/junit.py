@@ -45,6 +45,35 @@ _RAW_ESCAPES = re.compile(
     rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]"
 )
 _ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+# pytest's own spelling of ESC: ``strip_escapes`` drops the colour sequence it starts
+_ESC_MARK = b"#x1B"
+
+
+def _xml_char(code: int) -> bool:
+    """Whether XML 1.0 allows the character (its ``Char`` production)."""
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _drop_forbidden_refs(raw: bytes) -> tuple[bytes, dict[str, int]]:
+    """``raw`` without the character references XML 1.0 forbids (``&#27;`` from colours,
+    ``&#0;``, ``&#8;``; expat refuses the whole file for one), and which were dropped."""
+    dropped: dict[str, int] = {}
+
+    def swap(m: re.Match[bytes]) -> bytes:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        if _xml_char(code):
+            return m.group(0)
+        ref = m.group(0).decode("ascii")
+        dropped[ref] = dropped.get(ref, 0) + 1
+        return _ESC_MARK if code == 0x1B else b""
+
+    return _CHAR_REF.sub(swap, raw), dropped
 
 
 def strip_escapes(text: str) -> str:
@@ -157,11 +186,15 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def parse_junit(raw: bytes, source: str = "") -> list[TestCase]:
+def parse_junit(
+    raw: bytes, source: str = "", *, warnings: list[str] | None = None
+) -> list[TestCase]:
     """Test cases of one JUnit XML document.
 
     Raises :class:`NotJUnit` for well-formed XML of another kind and :class:`JUnitError`
-    for anything unusable (malformed, a DTD or entity declaration, …).
+    for anything unusable (malformed, a DTD or entity declaration, …).  What was read all
+    the same but changed on the way (forbidden character references) is appended to
+    ``warnings``.
     """
     from xml.etree.ElementTree import ParseError
 
@@ -172,6 +205,15 @@ def parse_junit(raw: bytes, source: str = "") -> list[TestCase]:
         raise JUnitError("empty file")
     if _ILLEGAL.search(raw):  # colours written raw: drop them, then any other control byte
         raw = _ILLEGAL.sub(b"", _RAW_ESCAPES.sub(b"", raw))
+    if b"&#" in raw:
+        raw, dropped = _drop_forbidden_refs(raw)
+        if dropped and warnings is not None:
+            kinds = [f"{ref} ×{n}" for ref, n in dropped.items()]
+            shown = ", ".join(kinds[:4]) + (", …" if len(kinds) > 4 else "")
+            warnings.append(
+                f"{sum(dropped.values())} character reference(s) XML 1.0 forbids dropped "
+                f"({shown}); the rest of the file was read"
+            )
     try:
         root = fromstring(raw, forbid_dtd=True)
     except DefusedXmlException as exc:
