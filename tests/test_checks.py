@@ -202,9 +202,9 @@ def test_failing_test(tmp_path: Path) -> None:
     found = of(report, "failing-test")
     assert len(found) == 1
     path, line, message = found[0]
-    assert path == ".sdd/results/junit.xml" and line is None
+    assert path == ".sdd/results/junit.xml" and line == 1  # its <testcase>, on the one line
     assert "test_fr_002_import_round_trip failed: assert 1 == 2" in message
-    assert "FR-2" in message
+    assert "(linked to FR-002)" in message  # as the spec writes it
     assert report.exit_code == 1
 
 
@@ -248,7 +248,7 @@ def test_failing_test_linked_to_several_features_is_reported_once(
     )
     whole = of(check(root), "failing-test")
     assert len(whole) == 1
-    assert whole[0][2].endswith("(linked to FR-2 in 2 features: 001-demo, 002-other)")
+    assert whole[0][2].endswith("(linked to FR-002 in 2 features: 001-demo, 002-other)")
     assert [f.feature for f in check(root).findings if f.rule == "failing-test"] == [None]
     for fid in (FEATURE, "002-other"):
         scoped = check(root, feature=fid)

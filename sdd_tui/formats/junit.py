@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sdd_tui.model.record import record
 
@@ -115,6 +116,7 @@ class TestCase:
     properties: tuple[tuple[str, str], ...] = ()
     source: str = ""  # the results file it came from (root-relative)
     suite: str = ""
+    line: int | None = None  # 1-based line of its <testcase> in ``source``
 
     @property
     def id(self) -> str:
@@ -199,7 +201,6 @@ def parse_junit(
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
 
     if not raw.strip():
         raise JUnitError("empty file")
@@ -214,8 +215,9 @@ def parse_junit(
                 f"{sum(dropped.values())} character reference(s) XML 1.0 forbids dropped "
                 f"({shown}); the rest of the file was read"
             )
+    lines: dict[int, int] = {}
     try:
-        root = fromstring(raw, forbid_dtd=True)
+        root = _parse_with_lines(raw, lines)
     except DefusedXmlException as exc:
         kind = type(exc).__name__
         raise JUnitError(
@@ -230,22 +232,45 @@ def parse_junit(
     if top not in ("testsuites", "testsuite", "testrun"):
         raise NotJUnit(f"not a JUnit report (root element <{top}>)")
     cases: list[TestCase] = []
-    _collect(root, "", source, cases)
+    _collect(root, "", source, cases, lines)
     return cases
 
 
-def _collect(el, suite: str, source: str, out: list[TestCase]) -> None:  # type: ignore[no-untyped-def]
+def _parse_with_lines(raw: bytes, lines: dict[int, int]):  # type: ignore[no-untyped-def]
+    """defusedxml's ``fromstring`` (DTDs forbidden), noting the line each ``<testcase>``
+    starts on in ``lines`` (keyed by ``id()`` of its element, alive as long as the tree)."""
+    from xml.etree.ElementTree import TreeBuilder
+
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    class Builder(TreeBuilder):
+        expat: Any = None
+
+        def start(self, tag: str, attrs: dict[str, str]):  # type: ignore[no-untyped-def]
+            el = super().start(tag, attrs)
+            if tag.endswith("testcase") and self.expat is not None:
+                lines[id(el)] = self.expat.CurrentLineNumber
+            return el
+
+    builder = Builder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+    builder.expat = parser.parser
+    parser.feed(raw)
+    return parser.close()
+
+
+def _collect(el, suite: str, source: str, out: list[TestCase], lines: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
     for child in el:
         tag = _local(child.tag)
         if tag == "testcase":
-            out.append(_case(child, suite, source))
+            out.append(_case(child, suite, source, lines.get(id(child))))
         elif tag == "testsuite":
-            _collect(child, child.get("name") or suite, source, out)
+            _collect(child, child.get("name") or suite, source, out, lines)
         elif tag in ("testsuites", "testrun"):
-            _collect(child, suite, source, out)
+            _collect(child, suite, source, out, lines)
 
 
-def _case(el, suite: str, source: str) -> TestCase:  # type: ignore[no-untyped-def]
+def _case(el, suite: str, source: str, line: int | None) -> TestCase:  # type: ignore[no-untyped-def]
     status, message, text = "passed", "", ""
     properties: list[tuple[str, str]] = []
     for child in el:
@@ -279,4 +304,5 @@ def _case(el, suite: str, source: str) -> TestCase:  # type: ignore[no-untyped-d
         properties=tuple(properties),
         source=source,
         suite=suite,
+        line=line,
     )

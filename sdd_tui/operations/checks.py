@@ -397,28 +397,44 @@ def _failing_tests(
     for case in results.cases:
         if not failed(case):
             continue
+        path, line = _case_location(case)
         linked = per_case.get(id(case), [])
         mine = [(fid, cl) for fid, cl in linked if fid in checked]
         if not mine:
             if whole and not linked:
-                add("failing-test", _case_path(case), None, _case_message(case), None)
+                add("failing-test", path, line, _case_message(case), None)
             continue
         if not whole or len(mine) == 1:
             for fid, cl in mine:
-                proves = sorted(cl.requirements) + sorted(cl.tasks)
+                proves = _shown_ids(ws, fid, cl)
                 note = f" (linked to {', '.join(proves)})" if proves else ""
-                add("failing-test", _case_path(case), None, _case_message(case, note), fid)
+                add("failing-test", path, line, _case_message(case, note), fid)
             continue
-        ids = sorted({i for _, cl in mine for i in (*cl.requirements, *cl.tasks)})
+        ids = sorted({i for fid, cl in mine for i in _shown_ids(ws, fid, cl)})
         names = ", ".join(fid for fid, _ in mine[:3]) + (" …" if len(mine) > 3 else "")
         note = f" (linked to {', '.join(ids)} in {len(mine)} features: {names})"
-        add("failing-test", _case_path(case), None, _case_message(case, note), None)
+        add("failing-test", path, line, _case_message(case, note), None)
 
 
-def _case_path(case: TestCase) -> str:
+def _shown_ids(ws: Workspace, fid: str, link: CaseLink) -> list[str]:
+    """The requirement and task IDs a link proves, as the feature writes them (``FR-003``,
+    not the canonical ``FR-3``), requirements first, each in document order."""
+    f = ws.feature(fid)
+    if f is None:
+        return sorted(link.requirements) + sorted(link.tasks)
+    reqs = [r.id for r in f.requirements if canon(r.id) in link.requirements]
+    tasks = [t.id or t.key for t in f.tasks if t.key in link.tasks]
+    return list(dict.fromkeys(reqs)) + tasks
+
+
+def _case_location(case: TestCase) -> tuple[str, int | None]:
+    """Where a failing test is reported: its ``<testcase>`` in the JUnit file when the line
+    is known, else its test file (or the JUnit file) without a line."""
+    if case.source and case.line is not None:
+        return case.source, case.line
     if case.file:
-        return case.file.replace("\\", "/").lstrip("./") or case.source
-    return case.source
+        return case.file.replace("\\", "/").lstrip("./") or case.source, None
+    return case.source, None
 
 
 def _case_message(case: TestCase, proves: str = "") -> str:

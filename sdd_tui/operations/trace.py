@@ -15,7 +15,9 @@ The linking rules (issue "Test status"):
    (``T003 … in tests/contract/test_publish.py`` ↔ classname ``tests.contract.test_publish``
    or ``file="tests/contract/test_publish.py"``; Java, Go and Rust naming too) — unless the
    test names requirements of its own and the task references others: a test named for
-   FR-003 is not the test of "Write tests for FR-001 in the same file".
+   FR-003 is not the test of "Write tests for FR-001 in the same file".  A story label is
+   no reference: ``T003 [US1] Contract test … in tests/contract/test_publish.py`` gets the
+   file's tests whatever requirements they name.
 4. **Features.** IDs may be feature-qualified (``001-recipe-sharing/FR-001``, ``001/FR-001``).
    A bare ID resolves in the features whose tasks name the test's file; failing that, in the
    features whose name appears in its classname or file; failing that, in every feature that
@@ -226,7 +228,8 @@ class _FeatureIndex:
     task_refs: dict[str, list[str]]  # task key → canonical requirement refs into this feature
     files: dict[str, list[tuple[str, str]]]  # last module segment → [(module, task key)]
     slug: str
-    task_info: dict[str, tuple[list[str], str]]  # task key → (refs + story, shown link)
+    # task key → (canonical requirement refs, the same plus its story, shown link)
+    task_info: dict[str, tuple[list[str], list[str], str]]
 
     @classmethod
     def build(cls, ws: Workspace, f: Feature) -> _FeatureIndex:
@@ -253,6 +256,7 @@ class _FeatureIndex:
         slug = f.id.split("-", 1)[1] if re.match(r"^\d+-", f.id) else f.id
         info = {
             t.key: (
+                refs[t.key],
                 [*refs[t.key], canon(t.story)] if t.story else refs[t.key],
                 f"{f.id}/{t.id or t.key}",
             )
@@ -594,9 +598,11 @@ def build_trace(
         for fid, keys in file_tasks.items():
             own = found.reqs.get(fid, set())
             for key in sorted(keys):
-                task_refs, shown = index[fid].task_info[key]
-                if own and task_refs and not any(covers(r, k) for r in task_refs for k in own):
-                    continue  # rule 3: named for other requirements than this task's
+                reqs, reqs_and_story, shown = index[fid].task_info[key]
+                # rule 3: named for other requirements than the ones this task references
+                # (a story label alone references none: ``T003 [US1] … test_publish.py``)
+                if own and reqs and not any(covers(r, k) for r in reqs_and_story for k in own):
+                    continue
                 found.tasks.setdefault(fid, set()).add(key)
                 found.show(shown)
         for fid in set(found.reqs) | set(found.tasks):
