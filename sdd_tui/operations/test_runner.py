@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sdd_tui.formats.junit import strip_escapes
+from sdd_tui.model.progress import fraction_steps
 from sdd_tui.model.record import record
 from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.fsread import within
@@ -445,6 +446,7 @@ def pass_rates(history: list[dict[str, object]]) -> list[float]:
 
 
 def sparkline(values: list[float]) -> str:
-    """``▁▃█``: one block per value in 0..1."""
+    """``▁▃█``: one block per value in 0..1 (the full block only for 1, the lowest only
+    for 0)."""
     top = len(SPARK) - 1
-    return "".join(SPARK[max(0, min(top, round(v * top)))] for v in values)
+    return "".join(SPARK[fraction_steps(v, top)] for v in values)
