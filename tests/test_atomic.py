@@ -148,3 +148,18 @@ def test_helper_is_light_to_import() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "tempfile" not in out and "random" not in out and "shutil" not in out
+
+
+def test_caches_stay_private(tmp_path: Path) -> None:
+    """The parse cache is written 0600 as it was when mkstemp made it."""
+    from sdd_tui.workspace.facts import FactsCache
+
+    root = tmp_path / "ws"
+    (root / "specs" / "001-a").mkdir(parents=True)
+    (root / "specs" / "001-a" / "tasks.md").write_bytes(b"- [ ] T001 a\n")
+    store = tmp_path / "cache" / "parse-cache.bin"
+    cache = FactsCache(store)
+    cache.get(root, "specs/001-a/tasks.md", "tasks")
+    cache.save()
+    assert mode_of(store) == 0o600
+    assert sorted(p.name for p in store.parent.iterdir()) == [".gitignore", "parse-cache.bin"]

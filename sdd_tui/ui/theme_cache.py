@@ -85,8 +85,9 @@ def save(themes: list[Theme]) -> None:
     with contextlib.suppress(OSError, TypeError, ValueError):
         blob = marshal.dumps(data)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # not durable: a damaged cache does not read back and the themes are validated again
-        replace_bytes(path, blob, durable=False)
+        # private, as it always was; not durable: a damaged cache does not read back and the
+        # themes are validated again
+        replace_bytes(path, blob, mode=0o600, durable=False)
 
 
 def preferred_theme() -> str | None:

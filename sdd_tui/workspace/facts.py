@@ -297,8 +297,9 @@ class FactsCache:
                 self.store.parent.mkdir(parents=True, exist_ok=True)
                 # Keep the cache out of git status even before `sdd-tui init` ignores it.
                 (self.store.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            # not durable: a cache torn by a crash fails its MAC and is rebuilt
-            replace_bytes(self.store, blob, durable=False)
+            # private (the user's parse results); not durable: a cache torn by a crash fails
+            # its MAC and is rebuilt
+            replace_bytes(self.store, blob, mode=0o600, durable=False)
             self._dirty = False
         except (OSError, ValueError):
             pass
