@@ -13,16 +13,12 @@ from pathlib import Path
 import pytest
 from fixtures_core import write_tree
 
-from sdd_tui.operations import checks as checks_module
 from sdd_tui.operations.checks import (
     DEFAULT_SEVERITY,
     RULE_IDS,
     CheckReport,
-    canon,
-    case_links,
     coverage,
     git_times,
-    name_ids,
     run_checks,
     tracing,
 )
@@ -126,25 +122,6 @@ def junit(*cases: tuple[str, str, str]) -> str:
     )
 
 
-try:
-    import sdd_tui.operations.trace  # noqa: F401
-
-    HAVE_SHARED_TRACE = True
-except ImportError:
-    HAVE_SHARED_TRACE = False
-
-
-@pytest.fixture(params=["shared", "local"])
-def tracer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with the shared traceability model (operations.trace) and with the local
-    matcher checks.py falls back to."""
-    if request.param == "shared" and not HAVE_SHARED_TRACE:
-        pytest.skip("operations.trace is not installed")
-    if request.param == "local":
-        monkeypatch.setattr(checks_module, "_shared_builder", lambda: None)
-    return str(request.param)
-
-
 def check(root: Path, **kwargs: object) -> CheckReport:
     return run_checks(load(root), use_git=False, **kwargs)  # type: ignore[arg-type]
 
@@ -210,7 +187,7 @@ def test_open_clarification(tmp_path: Path) -> None:
     assert report.exit_code == 1
 
 
-def test_failing_test(tmp_path: Path, tracer: str) -> None:
+def test_failing_test(tmp_path: Path) -> None:
     root = clean_workspace(
         tmp_path,
         **{
@@ -225,14 +202,14 @@ def test_failing_test(tmp_path: Path, tracer: str) -> None:
     found = of(report, "failing-test")
     assert len(found) == 1
     path, line, message = found[0]
-    assert path == ".sdd/results/junit.xml" and line is None
+    assert path == ".sdd/results/junit.xml" and line == 1  # its <testcase>, on the one line
     assert "test_fr_002_import_round_trip failed: assert 1 == 2" in message
-    assert "FR-2" in message
+    assert "(linked to FR-002)" in message  # as the spec writes it
     assert report.exit_code == 1
 
 
 def test_failing_test_linked_to_no_feature_is_reported_workspace_wide(
-    tmp_path: Path, tracer: str
+    tmp_path: Path,
 ) -> None:
     root = clean_workspace(
         tmp_path,
@@ -251,7 +228,7 @@ def test_failing_test_linked_to_no_feature_is_reported_workspace_wide(
 
 
 def test_failing_test_linked_to_several_features_is_reported_once(
-    tmp_path: Path, tracer: str
+    tmp_path: Path,
 ) -> None:
     root = clean_workspace(
         tmp_path,
@@ -271,14 +248,14 @@ def test_failing_test_linked_to_several_features_is_reported_once(
     )
     whole = of(check(root), "failing-test")
     assert len(whole) == 1
-    assert whole[0][2].endswith("(linked to FR-2 in 2 features: 001-demo, 002-other)")
+    assert whole[0][2].endswith("(linked to FR-002 in 2 features: 001-demo, 002-other)")
     assert [f.feature for f in check(root).findings if f.rule == "failing-test"] == [None]
     for fid in (FEATURE, "002-other"):
         scoped = check(root, feature=fid)
         assert [(f.rule, f.feature) for f in scoped.findings] == [("failing-test", fid)]
 
 
-def test_done_task_failing_test(tmp_path: Path, tracer: str) -> None:
+def test_done_task_failing_test(tmp_path: Path) -> None:
     # T001 is done and names tests/test_export.py: every test of that file is linked to it.
     root = clean_workspace(
         tmp_path,
@@ -370,7 +347,7 @@ def test_requirement_without_task_is_one_finding_when_tasks_name_no_requirement(
     assert "any of the 2 requirements (FR-001, FR-002)" in found[0][2]
 
 
-def test_requirement_without_test(tmp_path: Path, tracer: str) -> None:
+def test_requirement_without_test(tmp_path: Path) -> None:
     root = clean_workspace(
         tmp_path,
         # a test file no task names, so only the FR-001 in the name links it
@@ -659,31 +636,14 @@ def test_openspec_rules(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- traceability
 
 
-def test_canonical_ids() -> None:
-    assert canon("FR-001") == canon("fr_1") == "FR-1"
-    assert canon("FR-003a") == "FR-3a"
-    assert canon("US-01") == canon("US1") == "US1"
-    assert canon("T012") == "T12"
-    assert canon("01.2") == "1.2"
-
-
-def test_test_names_link_to_ids() -> None:
-    assert name_ids("test_fr_001_publish") == {"FR-1"}
-    assert name_ids("test_us1_assign_recipe_to_slot") == {"US1"}
-    assert name_ids("test_t012_cleanup") == {"T12"}
-    assert name_ids("test_req_1_2_saves") == {"1.2"}
-    assert name_ids("TestFR003Import") == {"FR-3"}
-    assert name_ids("test_frobnicate_latest") == set()
-
-
-def test_sample_coverage(tracer: str) -> None:
+def test_sample_coverage() -> None:
     from conftest import SAMPLE
 
     loaded = load(SAMPLE)
     results, problems = load_results(SAMPLE, [".sdd/results/**/*.xml"])
     assert problems == [] and results.cases
     traced = tracing(loaded.workspace, results)
-    assert (traced.shared is not None) == (tracer == "shared")
+    assert traced.trace is not None
     feature = loaded.workspace.feature("002-meal-planner")
     assert feature is not None
     by_id = {c.requirement.id: c for c in coverage(loaded.workspace, feature, results, traced)}
@@ -697,14 +657,3 @@ def test_sample_coverage(tracer: str) -> None:
     assert links["003-nutrition-labels"] == []
     no_results = coverage(loaded.workspace, feature, None)
     assert {c.status for c in no_results} == {"no-results"}
-
-
-def test_local_matcher_links(tmp_path: Path) -> None:
-    from conftest import SAMPLE
-
-    loaded = load(SAMPLE)
-    results, _ = load_results(SAMPLE, [".sdd/results/**/*.xml"])
-    links = case_links(loaded.workspace, results)
-    planner = {cl.case.name for cl in links["002-meal-planner"]}
-    assert "test_fr_002_assign_replaces_occupied_slot" in planner
-    assert not any(cl.case.classname == "tests.test_recipes" for cl in links["002-meal-planner"])

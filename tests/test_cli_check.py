@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_checks import CHECKLIST, HAVE_SHARED_TRACE, SPEC, clean_workspace
+from test_checks import CHECKLIST, SPEC, clean_workspace
 
 from sdd_tui.cli import main
 from sdd_tui.operations.checks import RULE_IDS
@@ -17,7 +17,7 @@ from sdd_tui.operations.checks import RULE_IDS
 # 22 unchecked items, 1 spec without plan, and requirements no test proves: FR-004…FR-007 of
 # 002 and one finding for all of 003's; the shared traceability model (operations.trace) also
 # finds FR-001 of 002 unproven (its tests name other requirements).
-WARNINGS = 29 if HAVE_SHARED_TRACE else 28
+WARNINGS = 29
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<rule>[a-z-]+): (?P<message>.+)$")
 
 

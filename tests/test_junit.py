@@ -320,9 +320,9 @@ def test_cache_reuses_parsed_files_until_they_change(
     calls: list[str] = []
     real = results_mod.parse_junit
 
-    def counting(raw: bytes, source: str = ""):  # type: ignore[no-untyped-def]
+    def counting(raw: bytes, source: str = "", **kwargs):  # type: ignore[no-untyped-def]
         calls.append(source)
-        return real(raw, source)
+        return real(raw, source, **kwargs)
 
     monkeypatch.setattr(results_mod, "parse_junit", counting)
     assert unread_bytes(tmp_path, None, cache) > 0

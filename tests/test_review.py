@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from fixtures_core import write_tree
-from test_checks import HAVE_SHARED_TRACE
 from ui_helpers import (
     anyio_backend,  # noqa: F401  (fixture)
     make_app,
@@ -420,9 +419,8 @@ async def test_requirements_view_and_jump_to_spec(sample: Path) -> None:
             for i in range(ol.option_count)
             if ol.get_option_at_index(i).id
         }
-        gaps = {"FR-004", "FR-005", "FR-006", "FR-007"}
-        if HAVE_SHARED_TRACE:  # its FR-001 tests name other requirements: not proof of FR-001
-            gaps.add("FR-001")
+        # FR-001's tests name other requirements: not proof of FR-001
+        gaps = {"FR-001", "FR-004", "FR-005", "FR-006", "FR-007"}
         assert shown == gaps
         target = next(
             i

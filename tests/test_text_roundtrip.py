@@ -147,11 +147,19 @@ def test_line_numbers_agree_with_markdown_it_on_crlf_bom_file() -> None:
         (b"a\r\x00", 2),
     ],
 )
-def test_non_text_raises_decode_problem_with_line(raw: bytes, line: int) -> None:
-    with pytest.raises(DecodeProblem) as exc:
-        SourceText.decode(raw)
-    assert exc.value.line == line
-    assert "\n" not in str(exc.value)
+def test_non_text_reports_a_decode_problem_with_line(raw: bytes, line: int) -> None:
+    """Binary (NUL) is refused; bytes that are not UTF-8 are read, and the problem kept."""
+    if b"\x00" in raw:
+        with pytest.raises(DecodeProblem) as exc:
+            SourceText.decode(raw)
+        problem = exc.value
+    else:
+        src = SourceText.decode(raw)
+        assert src.problem is not None
+        problem = src.problem
+        assert src.raw == raw and "\ufffd" in src.text
+    assert problem.line == line
+    assert "\n" not in str(problem)
 
 
 def test_from_text_encodes_with_bom() -> None:

@@ -114,7 +114,7 @@ def test_conflict_after_the_temp_file_is_written(
     assert temps(path.parent) == []
 
 
-@pytest.mark.parametrize("fail_at", ["fsync", "chmod", "replace"])
+@pytest.mark.parametrize("fail_at", ["write", "fsync", "fchmod", "replace"])
 def test_temp_file_is_removed_on_failure(
     root: Path, monkeypatch: pytest.MonkeyPatch, fail_at: str
 ) -> None:

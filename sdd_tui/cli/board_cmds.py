@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from sdd_tui.cli.common import CliError, load_workspace, parser, print_json, safe_stdio
+from sdd_tui.model.progress import percent
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.report import status_json, tasks_json
 from sdd_tui.textsafe import safe
@@ -123,7 +124,7 @@ def _print_status(ws: Workspace) -> None:
             *[str(counts[c]) for c in ws.columns[:-1]],
             f"{checked}/{len(f.checklist)}" if f.checklist else "-",
             str(len(f.clarifications)) if f.clarifications else "-",
-            str(sum(1 for r in f.requirements if r.functional)),
+            str(sum(1 for r in f.requirements if r.functional and r.active)),
         )
     if ws.features:
         _print_table(console, table)
@@ -139,7 +140,7 @@ def _progress(f: Feature) -> str:
     total = len(f.tasks)
     if not total:
         return "-"
-    return f"{f.done_count}/{total} {100 * f.done_count // total}%"
+    return f"{f.done_count}/{total} {percent(f.done_count, total)}%"
 
 
 def _print_tasks(ws: Workspace, features: list[Feature]) -> None:

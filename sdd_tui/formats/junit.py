@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sdd_tui.model.record import record
 
@@ -45,6 +46,35 @@ _RAW_ESCAPES = re.compile(
     rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]"
 )
 _ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+# pytest's own spelling of ESC: ``strip_escapes`` drops the colour sequence it starts
+_ESC_MARK = b"#x1B"
+
+
+def _xml_char(code: int) -> bool:
+    """Whether XML 1.0 allows the character (its ``Char`` production)."""
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _drop_forbidden_refs(raw: bytes) -> tuple[bytes, dict[str, int]]:
+    """``raw`` without the character references XML 1.0 forbids (``&#27;`` from colours,
+    ``&#0;``, ``&#8;``; expat refuses the whole file for one), and which were dropped."""
+    dropped: dict[str, int] = {}
+
+    def swap(m: re.Match[bytes]) -> bytes:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        if _xml_char(code):
+            return m.group(0)
+        ref = m.group(0).decode("ascii")
+        dropped[ref] = dropped.get(ref, 0) + 1
+        return _ESC_MARK if code == 0x1B else b""
+
+    return _CHAR_REF.sub(swap, raw), dropped
 
 
 def strip_escapes(text: str) -> str:
@@ -86,6 +116,7 @@ class TestCase:
     properties: tuple[tuple[str, str], ...] = ()
     source: str = ""  # the results file it came from (root-relative)
     suite: str = ""
+    line: int | None = None  # 1-based line of its <testcase> in ``source``
 
     @property
     def id(self) -> str:
@@ -157,23 +188,36 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def parse_junit(raw: bytes, source: str = "") -> list[TestCase]:
+def parse_junit(
+    raw: bytes, source: str = "", *, warnings: list[str] | None = None
+) -> list[TestCase]:
     """Test cases of one JUnit XML document.
 
     Raises :class:`NotJUnit` for well-formed XML of another kind and :class:`JUnitError`
-    for anything unusable (malformed, a DTD or entity declaration, …).
+    for anything unusable (malformed, a DTD or entity declaration, …).  What was read all
+    the same but changed on the way (forbidden character references) is appended to
+    ``warnings``.
     """
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
 
     if not raw.strip():
         raise JUnitError("empty file")
     if _ILLEGAL.search(raw):  # colours written raw: drop them, then any other control byte
         raw = _ILLEGAL.sub(b"", _RAW_ESCAPES.sub(b"", raw))
+    if b"&#" in raw:
+        raw, dropped = _drop_forbidden_refs(raw)
+        if dropped and warnings is not None:
+            kinds = [f"{ref} ×{n}" for ref, n in dropped.items()]
+            shown = ", ".join(kinds[:4]) + (", …" if len(kinds) > 4 else "")
+            warnings.append(
+                f"{sum(dropped.values())} character reference(s) XML 1.0 forbids dropped "
+                f"({shown}); the rest of the file was read"
+            )
+    lines: dict[int, int] = {}
     try:
-        root = fromstring(raw, forbid_dtd=True)
+        root = _parse_with_lines(raw, lines)
     except DefusedXmlException as exc:
         kind = type(exc).__name__
         raise JUnitError(
@@ -188,22 +232,45 @@ def parse_junit(raw: bytes, source: str = "") -> list[TestCase]:
     if top not in ("testsuites", "testsuite", "testrun"):
         raise NotJUnit(f"not a JUnit report (root element <{top}>)")
     cases: list[TestCase] = []
-    _collect(root, "", source, cases)
+    _collect(root, "", source, cases, lines)
     return cases
 
 
-def _collect(el, suite: str, source: str, out: list[TestCase]) -> None:  # type: ignore[no-untyped-def]
+def _parse_with_lines(raw: bytes, lines: dict[int, int]):  # type: ignore[no-untyped-def]
+    """defusedxml's ``fromstring`` (DTDs forbidden), noting the line each ``<testcase>``
+    starts on in ``lines`` (keyed by ``id()`` of its element, alive as long as the tree)."""
+    from xml.etree.ElementTree import TreeBuilder
+
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    class Builder(TreeBuilder):
+        expat: Any = None
+
+        def start(self, tag: str, attrs: dict[str, str]):  # type: ignore[no-untyped-def]
+            el = super().start(tag, attrs)
+            if tag.endswith("testcase") and self.expat is not None:
+                lines[id(el)] = self.expat.CurrentLineNumber
+            return el
+
+    builder = Builder()
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+    builder.expat = parser.parser
+    parser.feed(raw)
+    return parser.close()
+
+
+def _collect(el, suite: str, source: str, out: list[TestCase], lines: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
     for child in el:
         tag = _local(child.tag)
         if tag == "testcase":
-            out.append(_case(child, suite, source))
+            out.append(_case(child, suite, source, lines.get(id(child))))
         elif tag == "testsuite":
-            _collect(child, child.get("name") or suite, source, out)
+            _collect(child, child.get("name") or suite, source, out, lines)
         elif tag in ("testsuites", "testrun"):
-            _collect(child, suite, source, out)
+            _collect(child, suite, source, out, lines)
 
 
-def _case(el, suite: str, source: str) -> TestCase:  # type: ignore[no-untyped-def]
+def _case(el, suite: str, source: str, line: int | None) -> TestCase:  # type: ignore[no-untyped-def]
     status, message, text = "passed", "", ""
     properties: list[tuple[str, str]] = []
     for child in el:
@@ -237,4 +304,5 @@ def _case(el, suite: str, source: str) -> TestCase:  # type: ignore[no-untyped-d
         properties=tuple(properties),
         source=source,
         suite=suite,
+        line=line,
     )

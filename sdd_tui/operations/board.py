@@ -27,6 +27,7 @@ from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
 from sdd_tui.operations.boxes import OperationError, done_char, set_box
+from sdd_tui.operations.history_log import last_done_mark
 from sdd_tui.operations.text_edits import Hunk
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
@@ -124,6 +125,11 @@ def move(
     files: list[str] = []
     with workspace_lock(root):
         _check_board(root)  # before the Markdown changes: a move is whole or nothing
+        own_done = (
+            last_done_mark(root, feature.id, task.key)
+            if column == columns.done and mark is None
+            else None
+        )
         old_mark, new_mark = set_box(
             root,
             task.path,
@@ -131,7 +137,7 @@ def move(
             lambda doc, box: (
                 mark
                 if mark is not None
-                else _target_mark(feature.layout, box.mark, column, columns, doc)
+                else _target_mark(feature.layout, box.mark, column, columns, doc, own_done)
             ),
             what=f"task {task.key}",
             cache=loaded.cache,
@@ -274,9 +280,14 @@ def _locator(feature: Feature, key: str, loaded: Loaded):
     return locate
 
 
-def _target_mark(layout: str, current: str, column: str, columns: Columns, doc: ParsedDoc) -> str:
+def _target_mark(
+    layout: str, current: str, column: str, columns: Columns, doc: ParsedDoc, own_done: str | None
+) -> str:
     if column == columns.done:
-        return current if current in DONE_MARKS else done_char(doc)
+        if current in DONE_MARKS:
+            return current
+        # the task's own mark when it comes back to done; the file's style when it never was
+        return own_done if own_done is not None else done_char(doc)
     if layout == "kiro":
         return " " if column == columns.first else "-"
     if current in DONE_MARKS:

@@ -71,7 +71,10 @@ def set_box(
         new = new_mark(doc, box)
         if new == old:
             return old, new
-        data = doc.src.replace(box.box_offset, old, new)
+        try:
+            data = doc.src.replace(box.box_offset, old, new)
+        except DecodeProblem as exc:  # its line holds a byte we could not write back
+            raise OperationError(f"{relpath}: {what} not written: {exc}") from None
         try:
             atomic_write(root, root / relpath, data, expected=doc.src.raw)
         except Conflict:

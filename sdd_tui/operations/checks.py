@@ -9,9 +9,8 @@ Every rule has a stable id and a default severity; ``.sdd/config.yaml`` may set 
 
 Archived features are skipped unless asked for by ``feature=``.  Test results are optional:
 the test rules only fire when JUnit results exist.  Linking a test to requirements and tasks
-follows the traceability rules of the test-status issue (IDs in the test's name or classname,
-``requirements``/``tasks`` JUnit properties, the test file a task names): the shared model in
-``operations.trace`` when it is installed, else the matcher here (``case_links``).
+follows the traceability rules of ``operations.trace``; IDs compare by the rules of
+``model.ids``.
 """
 
 from __future__ import annotations
@@ -28,11 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from sdd_tui.formats.completeness import SectionStatus, delta_spec_gaps, spec_completeness
 from sdd_tui.formats.junit import TestCase, TestResults
+from sdd_tui.model.ids import DOTTED, canon, covers, own_refs, task_refs, tasks_for
 from sdd_tui.model.items import Task
 from sdd_tui.model.record import record
 from sdd_tui.model.spec import Requirement
 from sdd_tui.model.workspace import Feature, Problem, Workspace
-from sdd_tui.operations.trace import covers  # one rule for "a Kiro 1 covers 1.2"
+from sdd_tui.operations.trace import CaseLink, Trace, build_trace
 from sdd_tui.workspace.documents import ParsedDoc
 
 if TYPE_CHECKING:
@@ -160,232 +160,6 @@ def severities(checks: dict[str, str] | None) -> tuple[dict[str, str], list[Prob
     return out, problems
 
 
-# --------------------------------------------------------------------------- IDs
-
-
-_PREFIXED = re.compile(r"^(FR|NFR|SC|TC|REQ)-?0*(\d+)([a-z]?)$", re.IGNORECASE)
-_STORY_ID = re.compile(r"^US-?0*(\d+)$", re.IGNORECASE)
-_TASK_ID = re.compile(r"^T0*(\d+)([a-z]?)$", re.IGNORECASE)
-_DOTTED = re.compile(r"^\d+(?:\.\d+)*$")
-
-
-def canon(ref: str) -> str:
-    """A comparable form of an ID: ``FR-001``/``fr_1`` → ``FR-1``, ``US-01`` → ``US1``,
-    ``T012`` → ``T12``, ``01.2`` → ``1.2``; anything else case-folded."""
-    r = ref.strip().strip(".").replace("_", "-")
-    m = _PREFIXED.match(r)
-    if m:
-        return f"{m.group(1).upper()}-{int(m.group(2))}{m.group(3).lower()}"
-    m = _STORY_ID.match(r)
-    if m:
-        return f"US{int(m.group(1))}"
-    m = _TASK_ID.match(r)
-    if m:
-        return f"T{int(m.group(1))}{m.group(2).lower()}"
-    if _DOTTED.match(r):
-        return ".".join(str(int(p)) for p in r.split("."))
-    return " ".join(r.casefold().split())
-
-
-def split_ref(ref: str) -> tuple[str | None, str]:
-    """``001-recipe-sharing/FR-001`` → (``001-recipe-sharing``, ``FR-001``)."""
-    if "/" in ref:
-        feat, _, rid = ref.rpartition("/")
-        return feat or None, rid
-    return None, ref
-
-
-def _same_feature(ws: Workspace, ref: str, feature: Feature) -> bool:
-    found = ws.feature(ref)
-    return found is not None and found.id == feature.id
-
-
-def own_refs(ws: Workspace, feature: Feature, task: Task) -> list[tuple[str, str]]:
-    """(as written, canonical) requirement references of ``task`` pointing into ``feature``.
-
-    ``002-other/FR-009`` points elsewhere; the bare ``FR-009`` the task grammar also finds
-    inside it is the same reference, not one into this feature.
-    """
-    refs = _rejoin(ws, task.requirements)
-    qualified = {canon(split_ref(r)[1]) for r in refs if "/" in r}
-    out: list[tuple[str, str]] = []
-    for ref in refs:
-        feat, rid = split_ref(ref)
-        key = canon(rid)
-        if feat is None and key in qualified:
-            continue
-        if feat is not None and not _same_feature(ws, feat, feature):
-            continue
-        out.append((ref, key))
-    return out
-
-
-def _rejoin(ws: Workspace, refs: tuple[str, ...]) -> list[str]:
-    """Undo a split of ``001-demo/FR-001`` into ``001`` and ``demo/FR-001`` (the task
-    grammar's qualified references only allow feature names that start with a letter)."""
-    out: list[str] = []
-    i = 0
-    while i < len(refs):
-        ref = refs[i]
-        nxt = refs[i + 1] if i + 1 < len(refs) else ""
-        if ref.isdigit() and "/" in nxt:
-            joined = f"{ref}-{nxt}"
-            if ws.feature(split_ref(joined)[0] or "") is not None:
-                out.append(joined)
-                i += 2
-                continue
-        out.append(ref)
-        i += 1
-    return out
-
-
-def task_refs(ws: Workspace, feature: Feature, task: Task) -> list[str]:
-    """Canonical requirement references of ``task`` that point into ``feature``."""
-    return [key for _, key in own_refs(ws, feature, task)]
-
-
-def _requirement_key(req: Requirement) -> str:
-    return canon(req.id)
-
-
-def tasks_for(
-    ws: Workspace, feature: Feature, req: Requirement, refs: dict[str, list[str]] | None = None
-) -> list[Task]:
-    """Tasks of ``feature`` that reference ``req`` (metadata, ``Spec §…``, ID in the text, a
-    ``[US1]`` story label; for OpenSpec's named requirements, the name in the task text)."""
-    key = _requirement_key(req)
-    named = feature.layout == "openspec" and not _PREFIXED.match(req.id)
-    out = []
-    for t in feature.tasks:
-        task_keys = refs[t.key] if refs is not None else task_refs(ws, feature, t)
-        if any(covers(r, key) for r in task_keys) or (
-            req.kind == "story" and t.story is not None and canon(t.story) == key
-        ):
-            out.append(t)
-        elif named and len(req.id) >= 4:
-            blob = " ".join((t.text, *t.body)).casefold()
-            if req.id.casefold() in blob:
-                out.append(t)
-    return out
-
-
-# --------------------------------------------------------------------------- test links
-
-
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
-_NAME_REQ = re.compile(r"(?<![a-z0-9])(nfr|fr|sc|tc)[_-]?(\d+)([a-z]?)(?![a-z0-9])")
-_NAME_STORY = re.compile(r"(?<![a-z0-9])us[_-]?(\d+)(?![0-9])")
-_NAME_TASK = re.compile(r"(?<![a-z0-9])t[_-]?(\d+)([a-z]?)(?![a-z0-9])")
-_NAME_KIRO = re.compile(r"(?<![a-z0-9])req[_-]?(\d+(?:[_.-]\d+)*)(?![0-9])")
-_PATH = re.compile(r"[\w./-]+\.[A-Za-z]{1,5}\b")
-_LINK_PROPERTIES = ("requirements", "requirement", "tasks", "task")
-
-
-@record
-class CaseLink:
-    """What one test case proves in one feature: canonical requirement IDs and task keys."""
-
-    case: TestCase
-    requirements: frozenset[str]
-    tasks: frozenset[str]
-
-
-def name_ids(text: str) -> set[str]:
-    """IDs named in a test's name or classname (``test_fr_001_x`` → ``FR-1``)."""
-    spaced = _CAMEL.sub("_", text).lower()
-    out: set[str] = set()
-    for m in _NAME_REQ.finditer(spaced):
-        out.add(canon(f"{m.group(1)}-{m.group(2)}{m.group(3)}"))
-    for m in _NAME_STORY.finditer(spaced):
-        out.add(f"US{int(m.group(1))}")
-    for m in _NAME_TASK.finditer(spaced):
-        out.add(f"T{int(m.group(1))}{m.group(2)}")
-    for m in _NAME_KIRO.finditer(spaced):
-        out.add(canon(re.sub(r"[_-]", ".", m.group(1))))
-    return out
-
-
-def _case_refs(case: TestCase) -> tuple[set[str], list[tuple[str, str]]]:
-    """(unqualified canonical IDs, [(feature ref, canonical ID)]) of a test case."""
-    plain = name_ids(case.name) | name_ids(case.classname)
-    qualified: list[tuple[str, str]] = []
-    for name, value in case.properties:
-        if name.strip().lower() not in _LINK_PROPERTIES:
-            continue
-        for token in re.split(r"[,;\s]+", value):
-            token = token.strip()
-            if not token:
-                continue
-            feat, rid = split_ref(token)
-            if feat is None:
-                plain.add(canon(rid))
-            else:
-                qualified.append((feat, canon(rid)))
-    return plain, qualified
-
-
-def _task_files(task: Task) -> list[str]:
-    return [p.strip("`'\"()[],.") for p in _PATH.findall(task.text) if "/" in p or "." in p]
-
-
-def _file_matches(case: TestCase, path: str) -> bool:
-    path = path.lstrip("./")
-    if case.file:
-        f = case.file.replace("\\", "/").lstrip("./")
-        if f == path or f.endswith("/" + path) or path.endswith("/" + f):
-            return True
-    stem = path.rsplit(".", 1)[0]
-    module = stem.replace("/", ".")
-    cls = case.classname
-    if not cls or not module:
-        return False
-    return cls == module or cls.startswith(module + ".") or ("." + cls).endswith("." + module)
-
-
-def case_links(ws: Workspace, results: TestResults | None) -> dict[str, list[CaseLink]]:
-    """Per feature id, the test cases linked to it and what each one proves there."""
-    out: dict[str, list[CaseLink]] = {f.id: [] for f in ws.features}
-    if results is None or not results.cases:
-        return out
-    req_keys = {f.id: [_requirement_key(r) for r in f.requirements] for f in ws.features}
-    task_ids = {
-        f.id: {canon(t.id): t.key for t in f.tasks if t.id is not None} for f in ws.features
-    }
-    files = {f.id: [(t.key, p) for t in f.tasks for p in _task_files(t)] for f in ws.features}
-    for case in results.cases:
-        plain, qualified = _case_refs(case)
-        per_feature: dict[str, tuple[set[str], set[str]]] = {}
-        for feat_ref, rid in qualified:
-            f = ws.feature(feat_ref)
-            if f is None:
-                continue
-            reqs, tasks = per_feature.setdefault(f.id, (set(), set()))
-            _add(rid, req_keys[f.id], task_ids[f.id], reqs, tasks)
-        for f in ws.features:
-            for key, path in files[f.id]:
-                if _file_matches(case, path):
-                    per_feature.setdefault(f.id, (set(), set()))[1].add(key)
-        candidates = set(per_feature) or {f.id for f in ws.features}
-        for fid in candidates:
-            reqs, tasks = per_feature.setdefault(fid, (set(), set()))
-            for rid in plain:
-                _add(rid, req_keys[fid], task_ids[fid], reqs, tasks)
-        for fid, (reqs, tasks) in per_feature.items():
-            if reqs or tasks:
-                out[fid].append(CaseLink(case, frozenset(reqs), frozenset(tasks)))
-    return out
-
-
-def _add(
-    rid: str, req_keys: list[str], task_ids: dict[str, str], reqs: set[str], tasks: set[str]
-) -> None:
-    for key in req_keys:
-        if covers(rid, key):
-            reqs.add(key)
-    if rid in task_ids:
-        tasks.add(task_ids[rid])
-
-
 def failed(case: TestCase) -> bool:
     return case.status in ("failed", "error")
 
@@ -405,17 +179,16 @@ class Coverage:
 
 @dataclass(slots=True)
 class Tracing:
-    """Test cases linked to features: the shared traceability model (``operations.trace``)
-    when it is installed, else this module's matcher (``case_links``).
+    """Test cases linked to features (``operations.trace``), as the rules ask for them.
 
-    ``links`` maps a feature id to objects with ``case``, ``requirements`` (canonical IDs)
-    and ``tasks`` (task keys), the same shape in both models.
+    ``links`` maps a feature id to the trace's links (``case``, ``requirements`` as canonical
+    IDs, ``tasks`` as task keys); ``trace`` is ``None`` when there are no results.
     """
 
     ws: Workspace
     results: TestResults | None
-    links: dict[str, list[Any]]
-    shared: Any | None = None
+    links: dict[str, list[CaseLink]]
+    trace: Trace | None = None
 
     @property
     def have_results(self) -> bool:
@@ -423,73 +196,38 @@ class Tracing:
 
     def coverage(self, feature: Feature) -> list[Coverage]:
         """Every requirement of ``feature`` (all kinds) with its tasks and tests."""
-        if self.shared is not None:
+        if self.trace is not None:
             return [
                 Coverage(r.requirement, tuple(r.tasks), tuple(r.tests), r.status)
-                for r in self.shared.rows(feature)
+                for r in self.trace.rows(feature)
             ]
-        feature_links = self.links.get(feature.id, [])
         refs = {t.key: task_refs(self.ws, feature, t) for t in feature.tasks}
-        out: list[Coverage] = []
-        for req in feature.requirements:
-            key = _requirement_key(req)
-            tasks = tasks_for(self.ws, feature, req, refs)
-            task_keys = {t.key for t in tasks}
-            tests = tuple(
-                cl.case for cl in feature_links if key in cl.requirements or cl.tasks & task_keys
-            )
-            if not self.have_results:
-                status = "no-results"
-            elif not [c for c in tests if c.status != "skipped"]:
-                status = "untested"
-            elif any(failed(c) for c in tests):
-                status = "failed"
-            else:
-                status = "passed"
-            out.append(Coverage(req, tuple(tasks), tests, status))
-        return out
+        return [
+            Coverage(req, tuple(tasks_for(self.ws, feature, req, refs)), (), "no-results")
+            for req in feature.requirements
+        ]
 
     def task_tests(self, feature: Feature, task: Task) -> list[TestCase]:
         """The tests linked to ``task``."""
-        if self.shared is not None:
-            return list(self.shared.task_tests(feature, task))
-        return [cl.case for cl in self.links.get(feature.id, []) if task.key in cl.tasks]
+        if self.trace is None:
+            return []
+        return list(self.trace.task_tests(feature, task))
 
     def failing_only(self) -> Tracing:
         """The same links restricted to failing tests: task queries then only look at those
         (a large suite links thousands of passing tests to every feature)."""
+        if self.trace is None:
+            return self
         links = {fid: [cl for cl in cls if failed(cl.case)] for fid, cls in self.links.items()}
-        shared = self.shared
-        if shared is not None:
-            try:
-                shared = dataclasses.replace(shared, links=links)
-            except (TypeError, ValueError):
-                return self
-        return Tracing(self.ws, self.results, links, shared)
-
-    def linked_cases(self) -> set[int]:
-        """``id()`` of every case linked to some feature."""
-        return {id(cl.case) for cls in self.links.values() for cl in cls}
-
-
-def _shared_builder() -> Any | None:
-    """``operations.trace.build_trace`` when that module exists."""
-    try:
-        from sdd_tui.operations import trace
-    except ImportError:
-        return None
-    return getattr(trace, "build_trace", None)
+        return Tracing(self.ws, self.results, links, dataclasses.replace(self.trace, links=links))
 
 
 def tracing(ws: Workspace, results: TestResults | None) -> Tracing:
     """Link the results' test cases to the features of ``ws``."""
     if results is None or not results.cases:
         return Tracing(ws, results, {f.id: [] for f in ws.features})
-    build = _shared_builder()
-    if build is not None:
-        shared = build(ws, results.cases)
-        return Tracing(ws, results, shared.links, shared)
-    return Tracing(ws, results, case_links(ws, results))
+    trace = build_trace(ws, results.cases)
+    return Tracing(ws, results, trace.links, trace)
 
 
 def coverage(
@@ -659,28 +397,44 @@ def _failing_tests(
     for case in results.cases:
         if not failed(case):
             continue
+        path, line = _case_location(case)
         linked = per_case.get(id(case), [])
         mine = [(fid, cl) for fid, cl in linked if fid in checked]
         if not mine:
             if whole and not linked:
-                add("failing-test", _case_path(case), None, _case_message(case), None)
+                add("failing-test", path, line, _case_message(case), None)
             continue
         if not whole or len(mine) == 1:
             for fid, cl in mine:
-                proves = sorted(cl.requirements) + sorted(cl.tasks)
+                proves = _shown_ids(ws, fid, cl)
                 note = f" (linked to {', '.join(proves)})" if proves else ""
-                add("failing-test", _case_path(case), None, _case_message(case, note), fid)
+                add("failing-test", path, line, _case_message(case, note), fid)
             continue
-        ids = sorted({i for _, cl in mine for i in (*cl.requirements, *cl.tasks)})
+        ids = sorted({i for fid, cl in mine for i in _shown_ids(ws, fid, cl)})
         names = ", ".join(fid for fid, _ in mine[:3]) + (" …" if len(mine) > 3 else "")
         note = f" (linked to {', '.join(ids)} in {len(mine)} features: {names})"
-        add("failing-test", _case_path(case), None, _case_message(case, note), None)
+        add("failing-test", path, line, _case_message(case, note), None)
 
 
-def _case_path(case: TestCase) -> str:
+def _shown_ids(ws: Workspace, fid: str, link: CaseLink) -> list[str]:
+    """The requirement and task IDs a link proves, as the feature writes them (``FR-003``,
+    not the canonical ``FR-3``), requirements first, each in document order."""
+    f = ws.feature(fid)
+    if f is None:
+        return sorted(link.requirements) + sorted(link.tasks)
+    reqs = [r.id for r in f.requirements if canon(r.id) in link.requirements]
+    tasks = [t.id or t.key for t in f.tasks if t.key in link.tasks]
+    return list(dict.fromkeys(reqs)) + tasks
+
+
+def _case_location(case: TestCase) -> tuple[str, int | None]:
+    """Where a failing test is reported: its ``<testcase>`` in the JUnit file when the line
+    is known, else its test file (or the JUnit file) without a line."""
+    if case.source and case.line is not None:
+        return case.source, case.line
     if case.file:
-        return case.file.replace("\\", "/").lstrip("./") or case.source
-    return case.source
+        return case.file.replace("\\", "/").lstrip("./") or case.source, None
+    return case.source, None
 
 
 def _case_message(case: TestCase, proves: str = "") -> str:
@@ -745,7 +499,7 @@ def _feature_rules(
     # unknown-requirement (only when the spec defines requirements sdd-tui can read)
     refs = {t.key: task_refs(ws, f, t) for t in f.tasks}
     if f.requirements:
-        keys = [_requirement_key(r) for r in f.requirements]
+        keys = [canon(r.id) for r in f.requirements]
         for t in f.tasks:
             for ref, key in own_refs(ws, f, t):
                 if not _checkable(f.layout, key):
@@ -772,7 +526,7 @@ def _feature_rules(
                 f.id,
             )
 
-    traceable = [r for r in f.requirements if r.kind in TRACED_KINDS]
+    traceable = [r for r in f.requirements if r.kind in TRACED_KINDS and r.active]
     # requirement-without-task: one finding per requirement, or one for the feature when
     # its tasks reference no requirement at all (a tasks.md organised by story only)
     if f.tasks and traceable:
@@ -816,7 +570,9 @@ def _feature_rules(
         untested = [
             cov.requirement
             for cov in traced.coverage(f)
-            if cov.requirement.kind in TRACED_KINDS and cov.status == "untested"
+            if cov.requirement.kind in TRACED_KINDS
+            and cov.requirement.active
+            and cov.status == "untested"
         ]
         if len(traceable) > 1 and len(untested) == len(traceable):
             first_req = traceable[0]
@@ -875,7 +631,7 @@ def _checkable(layout: str, key: str) -> bool:
     if layout in ("speckit", "zencoder"):
         return bool(re.match(r"^(FR|NFR|SC|TC)-\d", key) or re.match(r"^US\d", key))
     if layout == "kiro":
-        return bool(_DOTTED.match(key))
+        return bool(DOTTED.match(key))
     return False
 
 

@@ -16,38 +16,16 @@ import subprocess
 import uuid
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from sdd_tui.operations import text_edits
 from sdd_tui.operations.board import Change, move, set_rank
 from sdd_tui.operations.boxes import OperationError
-from sdd_tui.workspace.fsread import ReadProblem, read_optional
+from sdd_tui.operations.history_log import read_history
 from sdd_tui.workspace.snapshot import HISTORY_PATH, Loaded
 from sdd_tui.workspace.writer import WriteRefused, append_line
 
 OPERATIONS = ("move", "reorder", "tick", "answer")
-
-
-def read_history(root: Path) -> list[dict[str, Any]]:
-    try:
-        read = read_optional(root, root / HISTORY_PATH)
-    except ReadProblem:
-        return []
-    if read is None:
-        return []
-    out = []
-    for line in read.data.decode("utf-8", "replace").splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(obj, dict):
-            out.append(obj)
-    return out
 
 
 def stacks(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

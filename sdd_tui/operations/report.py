@@ -27,7 +27,7 @@ def feature_summary(ws: Workspace, f: Feature) -> dict[str, Any]:
             "checked": sum(1 for c in f.checklist if c.checked),
         },
         "clarifications": len(f.clarifications),
-        "requirements": sum(1 for r in f.requirements if r.functional),
+        "requirements": sum(1 for r in f.requirements if r.functional and r.active),
     }
 
 

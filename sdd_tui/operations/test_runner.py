@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import signal
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -30,7 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sdd_tui.formats.junit import strip_escapes
+from sdd_tui.model.progress import fraction_steps
 from sdd_tui.model.record import record
+from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.fsread import within
 from sdd_tui.workspace.results import ResultsCache, fingerprint, load_results
 
@@ -403,15 +404,7 @@ def append_history(root: Path, summary: RunSummary) -> str | None:
 
 def _trim(path: Path) -> None:
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
-    fd, tmp = tempfile.mkstemp(prefix=".test-runs.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.writelines(lines[-HISTORY_KEEP:])
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    replace_bytes(path, "".join(lines[-HISTORY_KEEP:]).encode("utf-8"))
 
 
 def read_history(root: Path, limit: int = 20) -> list[dict[str, object]]:
@@ -455,9 +448,10 @@ def pass_rates(history: list[dict[str, object]]) -> list[float]:
 
 
 def sparkline(values: list[float]) -> str:
-    """``▁▃█``: one block per value in 0..1."""
+    """``▁▃█``: one block per value in 0..1 (the full block only for 1, the lowest only
+    for 0)."""
     top = len(SPARK) - 1
-    return "".join(SPARK[max(0, min(top, round(v * top)))] for v in values)
+    return "".join(SPARK[fraction_steps(v, top)] for v in values)
 
 
 LOG_LINES = 5000

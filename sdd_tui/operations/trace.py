@@ -15,7 +15,9 @@ The linking rules (issue "Test status"):
    (``T003 … in tests/contract/test_publish.py`` ↔ classname ``tests.contract.test_publish``
    or ``file="tests/contract/test_publish.py"``; Java, Go and Rust naming too) — unless the
    test names requirements of its own and the task references others: a test named for
-   FR-003 is not the test of "Write tests for FR-001 in the same file".
+   FR-003 is not the test of "Write tests for FR-001 in the same file".  A story label is
+   no reference: ``T003 [US1] Contract test … in tests/contract/test_publish.py`` gets the
+   file's tests whatever requirements they name.
 4. **Features.** IDs may be feature-qualified (``001-recipe-sharing/FR-001``, ``001/FR-001``).
    A bare ID resolves in the features whose tasks name the test's file; failing that, in the
    features whose name appears in its classname or file; failing that, in every feature that
@@ -30,24 +32,30 @@ every task of the story green).  Headless: no Textual here.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sdd_tui.formats.junit import TestCase
+from sdd_tui.model.ids import (
+    DOTTED,
+    PREFIXED,
+    STORY_ID,
+    TASK_ID,
+    canon,
+    covers,
+    is_named,
+    split_ref,
+    task_refs,
+    tasks_for,
+)
 from sdd_tui.model.items import Task
 from sdd_tui.model.record import record
 from sdd_tui.model.spec import Requirement
 from sdd_tui.model.workspace import Feature, Problem, Workspace
 
 LINK_PROPERTIES = {"requirements": "req", "requirement": "req", "tasks": "task", "task": "task"}
-
-_PREFIXED = re.compile(r"^(NFR|FR|SC|TC|REQ)-?0*(\d+)([a-z]?)$", re.IGNORECASE)
-_STORY_ID = re.compile(r"^(?:US|user[ _-]?story)[ _-]?0*(\d+)$", re.IGNORECASE)
-_TASK_ID = re.compile(r"^T[_-]?0*(\d+)([a-z]?)$", re.IGNORECASE)
-_DOTTED = re.compile(r"^\d+(?:\.\d+)*$")
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=\d)(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NAME_ID = re.compile(
@@ -74,38 +82,6 @@ _WORD = re.compile(r"[^a-z0-9]+")
 
 
 # --------------------------------------------------------------------------- IDs
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a few hundred distinct IDs, asked for 50,000 times
-def canon(ref: str) -> str:
-    """A requirement or task ID in comparable form: ``FR-001`` → ``FR-1``, ``T003a`` → ``T3a``,
-    ``US01`` → ``US1``, ``1.02`` → ``1.2``; anything else (OpenSpec names) case-folded."""
-    r = ref.strip()
-    m = _PREFIXED.match(r)
-    if m:
-        return f"{m.group(1).upper()}-{int(m.group(2))}{m.group(3).lower()}"
-    m = _STORY_ID.match(r)
-    if m:
-        return f"US{int(m.group(1))}"
-    m = _TASK_ID.match(r)
-    if m:
-        return f"T{int(m.group(1))}{m.group(2).lower()}"
-    if _DOTTED.match(r):
-        return ".".join(str(int(p)) for p in r.split("."))
-    return " ".join(r.casefold().split())
-
-
-def covers(ref: str, key: str) -> bool:
-    """Canonical ``ref`` names canonical ``key`` (a Kiro ``1`` covers criterion ``1.2``)."""
-    return ref == key or (_DOTTED.match(ref) is not None and key.startswith(ref + "."))
-
-
-def split_ref(ref: str) -> tuple[str | None, str]:
-    """``001-recipe-sharing/FR-001`` → (``001-recipe-sharing``, ``FR-001``)."""
-    feat, sep, rid = ref.strip().rpartition("/")
-    if sep and feat and rid:
-        return feat, rid
-    return None, ref.strip()
 
 
 def _words(text: str) -> str:
@@ -252,7 +228,8 @@ class _FeatureIndex:
     task_refs: dict[str, list[str]]  # task key → canonical requirement refs into this feature
     files: dict[str, list[tuple[str, str]]]  # last module segment → [(module, task key)]
     slug: str
-    task_info: dict[str, tuple[list[str], str]]  # task key → (refs + story, shown link)
+    # task key → (canonical requirement refs, the same plus its story, shown link)
+    task_info: dict[str, tuple[list[str], list[str], str]]
 
     @classmethod
     def build(cls, ws: Workspace, f: Feature) -> _FeatureIndex:
@@ -261,7 +238,7 @@ class _FeatureIndex:
         for r in f.requirements:
             key = canon(r.id)
             reqs.setdefault(key, r)
-            if not _PREFIXED.match(r.id) and not _STORY_ID.match(r.id) and not _DOTTED.match(r.id):
+            if is_named(r.id):
                 words = _words(r.id)
                 if words.count("_") >= 1:
                     named.append((words, key))
@@ -272,13 +249,14 @@ class _FeatureIndex:
             tasks.setdefault(t.key.casefold(), t)
             if t.id is not None:
                 tasks.setdefault(canon(t.id), t)
-            refs[t.key] = task_requirement_refs(ws, f, t)
+            refs[t.key] = task_refs(ws, f, t)
             for path in task_test_files(t):
                 mod = _module(path)
                 files.setdefault(mod.rsplit("/", 1)[-1], []).append((mod, t.key))
         slug = f.id.split("-", 1)[1] if re.match(r"^\d+-", f.id) else f.id
         info = {
             t.key: (
+                refs[t.key],
                 [*refs[t.key], canon(t.story)] if t.story else refs[t.key],
                 f"{f.id}/{t.id or t.key}",
             )
@@ -289,7 +267,7 @@ class _FeatureIndex:
     def resolve_req(self, key: str) -> set[str]:
         if key in self.reqs:
             return {key}
-        if _DOTTED.match(key):
+        if DOTTED.match(key):
             return {k for k in self.reqs if covers(key, k)}
         return set()
 
@@ -303,44 +281,6 @@ class _FeatureIndex:
                 if _same_module(task_mod, mod):
                     out.add(key)
         return out
-
-
-def task_requirement_refs(ws: Workspace, feature: Feature, task: Task) -> list[str]:
-    """Canonical requirement refs of ``task`` that point into ``feature`` (qualified refs to
-    other features are left out)."""
-    refs = _rejoin(ws, task.requirements)
-    qualified = {canon(split_ref(r)[1]) for r in refs if "/" in r}
-    out: list[str] = []
-    for ref in refs:
-        feat, rid = split_ref(ref)
-        key = canon(rid)
-        if feat is None and key in qualified:
-            continue
-        if feat is not None:
-            found = ws.feature(feat)
-            if found is None or found.id != feature.id:
-                continue
-        if key not in out:
-            out.append(key)
-    return out
-
-
-def _rejoin(ws: Workspace, refs: tuple[str, ...]) -> list[str]:
-    """Undo the task grammar's split of ``001-demo/FR-001`` into ``001`` + ``demo/FR-001``."""
-    out: list[str] = []
-    i = 0
-    while i < len(refs):
-        ref = refs[i]
-        nxt = refs[i + 1] if i + 1 < len(refs) else ""
-        if ref.isdigit() and "/" in nxt:
-            joined = f"{ref}-{nxt}"
-            if ws.feature(split_ref(joined)[0] or "") is not None:
-                out.append(joined)
-                i += 2
-                continue
-        out.append(ref)
-        i += 1
-    return out
 
 
 @record
@@ -361,7 +301,7 @@ def analyse_cases(cases: Sequence[TestCase], root: str = "") -> list[CaseFacts]:
 
 def _property_ref(kind: str, token: str) -> NameRef:
     key = canon(token)
-    if kind == "req" and _TASK_ID.match(token) and not _PREFIXED.match(token):
+    if kind == "req" and TASK_ID.match(token) and not PREFIXED.match(token):
         kind = "task"  # a task ID listed under "requirements" still links
     return NameRef(kind, key, token)
 
@@ -396,12 +336,7 @@ def _case_facts(case: TestCase, root: str) -> CaseFacts:
 
 def _looks_like_id(rid: str) -> bool:
     return (
-        bool(
-            _PREFIXED.match(rid)
-            or _STORY_ID.match(rid)
-            or _TASK_ID.match(rid)
-            or _DOTTED.match(rid)
-        )
+        bool(PREFIXED.match(rid) or STORY_ID.match(rid) or TASK_ID.match(rid) or DOTTED.match(rid))
         or " " in rid.strip()
     )
 
@@ -443,6 +378,8 @@ class TraceRow:
 
     @property
     def gaps(self) -> tuple[str, ...]:
+        if self.requirement.withdrawn:
+            return ()  # nothing need implement or prove a withdrawn requirement
         out = []
         if not self.tasks:
             out.append("no task")
@@ -486,21 +423,7 @@ class Trace:
 
     def tasks_for(self, feature: Feature, req: Requirement) -> list[Task]:
         """Tasks of ``feature`` referencing ``req`` (or labelled with its story)."""
-        idx = self._feature_index(feature)
-        key = canon(req.id)
-        named = not _PREFIXED.match(req.id) and not _DOTTED.match(req.id)
-        out: list[Task] = []
-        for t in feature.tasks:
-            refs = idx.task_refs.get(t.key, [])
-            if any(covers(r, key) for r in refs) or (
-                req.kind == "story" and t.story is not None and canon(t.story) == key
-            ):
-                out.append(t)
-            elif named and req.kind != "story" and len(req.id) >= 4:
-                blob = " ".join((t.text, *t.body)).casefold()
-                if req.id.casefold() in blob:
-                    out.append(t)
-        return out
+        return tasks_for(self.ws, feature, req, self._feature_index(feature).task_refs)
 
     def _links_index(self, fid: str) -> _LinkIndex:
         found = self._link_index.get(fid)
@@ -675,9 +598,11 @@ def build_trace(
         for fid, keys in file_tasks.items():
             own = found.reqs.get(fid, set())
             for key in sorted(keys):
-                task_refs, shown = index[fid].task_info[key]
-                if own and task_refs and not any(covers(r, k) for r in task_refs for k in own):
-                    continue  # rule 3: named for other requirements than this task's
+                reqs, reqs_and_story, shown = index[fid].task_info[key]
+                # rule 3: named for other requirements than the ones this task references
+                # (a story label alone references none: ``T003 [US1] … test_publish.py``)
+                if own and reqs and not any(covers(r, k) for r in reqs_and_story for k in own):
+                    continue
                 found.tasks.setdefault(fid, set()).add(key)
                 found.show(shown)
         for fid in set(found.reqs) | set(found.tasks):

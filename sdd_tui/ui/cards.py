@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 from sdd_tui.model.items import Task
+from sdd_tui.model.progress import filled
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
 from sdd_tui.textsafe import safe
@@ -108,8 +109,8 @@ def progress_bar(done: int, total: int, width: int = 12) -> Text:
     """A small text progress bar: ``▰▰▰▱▱▱ 3/6``."""
     if total <= 0:
         return Text("─" * width, style="dim")
-    filled = round(width * done / total)
+    cells = filled(done, total, width)  # full only when all are done, empty only when none
     bar = Text()
-    bar.append("▰" * filled, "green")
-    bar.append("▱" * (width - filled), "dim")
+    bar.append("▰" * cells, "green")
+    bar.append("▱" * (width - cells), "dim")
     return bar

@@ -10,16 +10,14 @@ Headless: this module does not import Textual, so the test runner and the CLI ma
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sdd_tui.resources import user_config_dir
+from sdd_tui.workspace.atomic import replace_bytes
 
 PREFERENCES_FILE = "preferences.json"
 TRUSTED_COMMANDS_FILE = "trusted-commands.json"
@@ -63,26 +61,8 @@ def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write ``data`` as JSON to ``path`` atomically. Raises OSError on failure."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(temp_name, 0o600)  # another user has no business reading these
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable where we can
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+    # another user has no business reading these
+    replace_bytes(path, payload, mode=0o600)
 
 
 # --------------------------------------------------------------------------- preferences

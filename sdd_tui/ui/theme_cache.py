@@ -19,7 +19,6 @@ import contextlib
 import dataclasses
 import marshal
 import os
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from textual.theme import Theme
 
 from sdd_tui import __version__
 from sdd_tui.resources import themes_dir, user_config_dir
+from sdd_tui.workspace.atomic import replace_bytes
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -85,15 +85,9 @@ def save(themes: list[Theme]) -> None:
     with contextlib.suppress(OSError, TypeError, ValueError):
         blob = marshal.dumps(data)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".themes.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        # private, as it always was; not durable: a damaged cache does not read back and the
+        # themes are validated again
+        replace_bytes(path, blob, mode=0o600, durable=False)
 
 
 def preferred_theme() -> str | None:

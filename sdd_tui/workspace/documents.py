@@ -61,7 +61,8 @@ class DocumentCache:
 def parse_document(
     relpath: str, raw: bytes, *, mode: int = 0o644, outside: bool = False
 ) -> ParsedDoc:
-    """Decode and parse one Markdown file; raises DecodeProblem for non-text bytes."""
+    """Decode and parse one Markdown file; raises DecodeProblem for binary bytes (NUL).
+    Bytes that are not UTF-8 read as U+FFFD (``doc.src.bad``, ``doc.src.problem``)."""
     from sdd_tui.formats.boxes import find_boxes
     from sdd_tui.formats.markdown import parse_structure
     from sdd_tui.formats.text import SourceText

@@ -26,6 +26,7 @@ process; ``get`` then checks its entries like any others.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import marshal
 import os
 import stat as stat_mod
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from sdd_tui import __version__
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
+from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.forked import Child, can_fork
 from sdd_tui.workspace.fsread import (
     MAX_BYTES,
@@ -50,7 +52,7 @@ if TYPE_CHECKING:  # the parsers are imported on the first cache miss (``_parse`
     from sdd_tui.formats.tasks import CheckRow, TaskRow
     from sdd_tui.formats.text import SourceText
 
-FORMAT = 4
+FORMAT = 7
 PREFETCH_MIN_FILES = 16  # a fork (~5 ms with the results' transfer) pays from about here
 PREFETCH_MIN_BYTES = 256 * 1024
 RACY_NS = 3_000_000_000
@@ -69,10 +71,13 @@ class DocFacts:
     checks: tuple[CheckRow, ...] = ()  # check boxes of a non-tasks file (checklist rows)
     rows: tuple[TaskRow, ...] = ()
     row_problems: tuple[tuple[str, int], ...] = ()  # message, 1-based line
-    requirements: tuple[tuple[str, str, str, int], ...] = ()  # id, kind, text, line
+    # id, kind, text, 1-based line, tag, withdrawn
+    requirements: tuple[tuple[str, str, str, int, str | None, bool], ...] = ()
     clarifications: tuple[tuple[str, int], ...] = ()  # text, 1-based line
     headings: tuple[tuple[int, int, str], ...] = ()  # 1-based line, level, text
     outside: bool = False
+    # bytes that are not UTF-8 (read as U+FFFD): message, 1-based line
+    problem: tuple[str, int | None] | None = None
 
 
 @record(frozen=False)
@@ -95,7 +100,11 @@ def _parse(relpath: str, data: bytes, kind: str | None, outside: bool) -> DocFac
         src = SourceText.decode(data)
     except DecodeProblem as exc:
         return Problem(relpath, str(exc), exc.line)
-    return facts_from(relpath, src, parse_structure(src.lines), kind, outside=outside)
+    facts = facts_from(relpath, src, parse_structure(src.lines), kind, outside=outside)
+    bad = src.problem
+    if bad is not None:
+        facts = dataclasses.replace(facts, problem=(str(bad), bad.line))
+    return facts
 
 
 def facts_from(
@@ -119,7 +128,7 @@ def facts_from(
             outside=outside,
         )
     checks = tuple(checklist_rows(boxes))
-    reqs: tuple[tuple[str, str, str, int], ...] = ()
+    reqs: tuple[tuple[str, str, str, int, str | None, bool], ...] = ()
     if kind is not None:
         reader = {
             "speckit": requirements.speckit_requirements,
@@ -127,7 +136,7 @@ def facts_from(
             "openspec": requirements.openspec_requirements,
         }[kind]
         found = reader("", relpath, src, md)
-        reqs = tuple((r.id, r.kind, r.text, r.line) for r in found)
+        reqs = tuple((r.id, r.kind, r.text, r.line, r.tag, r.withdrawn) for r in found)
     clar = tuple((c.text, c.line) for c in requirements.clarifications("", relpath, src, md))
     return DocFacts(relpath, checks, (), (), reqs, clar, heads, outside)
 
@@ -282,25 +291,18 @@ class FactsCache:
         # Entries read from the store (or a prefetch) are written back as they came.
         rows = [_row(rel, kind, e) for (rel, kind), e in self._entries.items()]
         payload = marshal.dumps((FORMAT, __version__, rows))
-        tmp = None
         try:
             blob = _MAGIC + _mac(payload) + payload
             if not self.store.parent.is_dir():
                 self.store.parent.mkdir(parents=True, exist_ok=True)
                 # Keep the cache out of git status even before `sdd-tui init` ignores it.
                 (self.store.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            import tempfile
-
-            fd, tmp = tempfile.mkstemp(prefix=".parse-cache.", dir=self.store.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, self.store)
-            tmp = None
+            # private (the user's parse results); not durable: a cache torn by a crash fails
+            # its MAC and is rebuilt
+            replace_bytes(self.store, blob, mode=0o600, durable=False)
             self._dirty = False
         except (OSError, ValueError):
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            pass
 
 
 class _Unusable(Exception):
@@ -360,6 +362,7 @@ def _fields(f: DocFacts) -> tuple[Any, ...]:
         f.clarifications,
         f.headings,
         f.outside,
+        f.problem,
     )
 
 

@@ -305,6 +305,7 @@ def _feature(
         return cached[1], cached[2]
     problems: list[Problem] = []
     seen: set[str] = set()
+    undecodable: set[str] = set()
 
     def usable(f: DocFacts | Problem | None) -> DocFacts | None:
         if isinstance(f, Problem):
@@ -315,6 +316,9 @@ def _feature(
         if f is not None and f.outside and f.path not in seen:
             seen.add(f.path)
             problems.append(Problem(f.path, "symlink to a file outside the workspace; read-only"))
+        if f is not None and f.problem is not None and f.path not in undecodable:
+            undecodable.add(f.path)  # read all the same: the problem says which byte
+            problems.append(Problem(f.path, *f.problem))
         return f
 
     tasks_doc = usable(tasks_f)
@@ -347,13 +351,14 @@ def _feature(
         if doc is None:
             continue
         requirements += [
-            Requirement(src.id, i, k, t, doc.path, ln) for i, k, t, ln in doc.requirements
+            Requirement(src.id, i, k, t, doc.path, ln, tag, gone)
+            for i, k, t, ln, tag, gone in doc.requirements
         ]
         clar += [Clarification(src.id, t, doc.path, ln) for t, ln in doc.clarifications]
     if spec_doc is not None and spec_doc.path not in src.requirement_files:
         clar += [Clarification(src.id, t, spec_doc.path, ln) for t, ln in spec_doc.clarifications]
     headings: dict[str, tuple[Heading, ...]] = {}
-    plan_doc = plan_f if isinstance(plan_f, DocFacts) else None
+    plan_doc = usable(plan_f) if isinstance(plan_f, DocFacts) else None
     for role, doc in (("spec", spec_doc), ("plan", plan_doc)):
         if doc is not None:
             headings[role] = tuple(Heading(ln, lv, t) for ln, lv, t in doc.headings)

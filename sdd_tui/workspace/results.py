@@ -76,6 +76,7 @@ class _Entry:
     cases: list[TestCase] | None = None
     problem: Problem | None = None
     not_junit: str | None = None  # why well-formed XML is not a JUnit report
+    warning: Problem | None = None  # read, but not as written (see ``parse_junit``)
 
 
 @dataclass(slots=True)
@@ -157,6 +158,8 @@ def load_results(
             if configured:
                 problems.append(Problem(rel, entry.not_junit))
         elif entry.cases is not None:
+            if entry.warning is not None:
+                problems.append(entry.warning)
             total += key[0] if key else 0
             results.files.append(rel)
             results.cases.extend(entry.cases)
@@ -181,13 +184,15 @@ def _read_one(root: Path, rel: str, key: StatKey | None) -> _Entry:
         read = read_file(root, root / rel, limit=MAX_RESULT_BYTES)
     except ReadProblem as exc:
         return _Entry(key, problem=Problem(rel, str(exc)))
+    warnings: list[str] = []
     try:
-        cases = parse_junit(read.data, rel)
+        cases = parse_junit(read.data, rel, warnings=warnings)
     except NotJUnit as exc:
         return _Entry(key, not_junit=str(exc))
     except JUnitError as exc:
         return _Entry(key, problem=Problem(rel, str(exc), exc.line))
-    return _Entry(key, cases=cases)
+    warning = Problem(rel, "; ".join(warnings)) if warnings else None
+    return _Entry(key, cases=cases, warning=warning)
 
 
 def load_test_status(root: Path) -> tuple[list[TestStatus], list[Problem]]:

@@ -14,11 +14,11 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.fsread import ReadProblem, read_optional, resolve_target, within
 
 LOCK_PATH = ".sdd/.lock"
@@ -63,28 +63,16 @@ def atomic_write(
     is written.
     """
     target = write_target(root, path)
-    try:
-        st = os.stat(target)
-        mode = stat.S_IMODE(st.st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    if expected is not ...:
-        _check_unchanged(root, target, expected)  # type: ignore[arg-type]
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".sdd-tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        if expected is not ...:
-            _check_unchanged(root, target, expected)  # type: ignore[arg-type]
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
+    if expected is ...:
+        replace_bytes(target, data)
+        return
+    _check_unchanged(root, target, expected)  # type: ignore[arg-type]
+    # … and again just before the rename: an editor may have saved while we wrote
+    replace_bytes(
+        target,
+        data,
+        before_replace=lambda: _check_unchanged(root, target, expected),  # type: ignore[arg-type]
+    )
 
 
 def _check_unchanged(root: Path, target: Path, expected: bytes | None) -> None:
@@ -140,22 +128,3 @@ def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -38,11 +38,12 @@ from sdd_tui.formats.completeness import (
     normalise,
     openspec_blocks,
 )
+from sdd_tui.model.ids import canon
 from sdd_tui.model.items import ChecklistItem
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
 from sdd_tui.operations.boxes import OperationError
-from sdd_tui.operations.checks import canon, completeness
+from sdd_tui.operations.checks import completeness
 from sdd_tui.operations.review import checklist_files
 from sdd_tui.textsafe import safe
 from sdd_tui.ui import screens

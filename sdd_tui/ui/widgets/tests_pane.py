@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from sdd_tui.formats.junit import TestCase
 from sdd_tui.formats.test_status import TestStatus
+from sdd_tui.model.progress import fraction_steps
 from sdd_tui.model.record import record
 from sdd_tui.textsafe import safe
 from sdd_tui.ui.widgets.quiet import update_static
@@ -139,7 +140,7 @@ class TestsPane(Vertical):
             text.append("\npass rate ", "dim")
             text.append(sparkline(rates), "green" if rates[-1] == 1 else "yellow")
             runs = "the last run" if len(rates) == 1 else f"the last {len(rates)} runs"
-            text.append(f" {round(rates[-1] * 100)}% ({runs})", "dim")
+            text.append(f" {fraction_steps(rates[-1], 100)}% ({runs})", "dim")
         if view.loading:
             text.append("\nreading changed results…", "italic dim")
         if results.files:
