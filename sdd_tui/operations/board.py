@@ -4,6 +4,29 @@ One code path for the UI and the CLI.  A move writes the smallest change that ex
 the box character in the Markdown when done-ness (or Kiro's ``[-]``) changes, one entry in
 ``.sdd/board.json`` for the columns a box cannot express, and one line in
 ``.sdd/history.jsonl``.
+
+A move that changes both files (review → done, done → review, Kiro's todo ⇄ review) cannot
+replace them at one instant, and no reader may see a state that is neither the move's before
+nor its after.  Two measures, one for each kind of reader:
+
+- **The order of the writes** (for readers that read both files at once and know nothing of
+  sdd-tui: git, an editor, an older sdd-tui).  Between the writes the files hold one side's
+  box and the other side's board entry.  The loader derives a task's column from that pair
+  (``formats.tasks.column_for``): a done box wins over any entry, Kiro's ``[ ]`` ignores
+  the entry.  So the order is chosen whose mixed pair reads as a real state: the box first
+  when (new box, old entry) gives the new column (moves *to* done: the box alone says done),
+  else board.json first, whose (old box, new entry) then gives the old column (moves *from*
+  done: the old box still says done; Kiro todo → review: ``[ ]`` is todo whatever the entry
+  says).  ``_write_order`` computes this from the files as they are, for every layout.
+  Should the second write fail, board.json gets back the bytes it had (whole or nothing).
+- **The write generation** (for sdd-tui's loader, which reads board.json and then each
+  feature, possibly a move apart): the two writes are bracketed by an odd counter in
+  ``.sdd/.lock`` (``HeldLock.several_files``); a load that saw the counter move reads again
+  (``workspace/generation.py``, ``loader.load_root``).  This also covers what the order
+  cannot: a card's rank between the writes.
+
+Each write is still the one it was (the same bytes, one box or one entry), so the files after
+a move and after its undo are what they were without this.
 """
 
 from __future__ import annotations
@@ -11,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +43,15 @@ from sdd_tui.formats.board_state import (
     dump_board,
     edit_dump,
     empty_board,
+    entry,
     parse_board,
     update_entry,
 )
-from sdd_tui.formats.tasks import board_key, build_tasks
+from sdd_tui.formats.tasks import board_key, build_tasks, column_for
 from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
-from sdd_tui.operations.boxes import OperationError, done_char, set_box
+from sdd_tui.operations.boxes import Locator, OperationError, current_doc, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.snapshot import BOARD_PATH, Loaded
@@ -93,36 +118,48 @@ def move(
     if feature.read_only:
         raise OperationError(f"feature '{feature.id}' is read-only")
     root = loaded.root
-    files: list[str] = []
-    with workspace_lock(root):
+    locate = _locator(feature, task.key, loaded)
+
+    def target(doc: ParsedDoc, box: BoxItem) -> str:
+        if mark is not None:
+            return mark
+        return _target_mark(feature.layout, box.mark, column, columns, doc)
+
+    from_column = task.column
+    stored: str | None = column if columns.between(column) else None
+    if feature.layout == "kiro" and column == columns.in_progress:
+        stored = None
+    if column == columns.first and _defaults_in_progress(loaded, feature, task):
+        stored = column
+    changes: dict[str, Any] = {"column": stored}
+    if rank is not ...:
+        changes["rank"] = rank
+    elif column != from_column:
+        changes["rank"] = None
+    key = board_key(feature.id, task.key)
+
+    def write_box() -> tuple[str, str]:
+        return set_box(root, task.path, locate, target, what=f"task {task.key}", cache=loaded.cache)
+
+    with workspace_lock(root) as lock:
         _check_board(root)  # before the Markdown changes: a move is whole or nothing
-        old_mark, new_mark = set_box(
-            root,
-            task.path,
-            _locator(feature, task.key, loaded),
-            lambda doc, box: (
-                mark
-                if mark is not None
-                else _target_mark(feature.layout, box.mark, column, columns, doc)
-            ),
-            what=f"task {task.key}",
-            cache=loaded.cache,
-        )
-        if new_mark != old_mark:
-            files.append(task.path)
-        from_column = task.column
-        stored: str | None = column if columns.between(column) else None
-        if feature.layout == "kiro" and column == columns.in_progress:
-            stored = None
-        if column == columns.first and _defaults_in_progress(loaded, feature, task):
-            stored = column
-        changes: dict[str, Any] = {"column": stored}
-        if rank is not ...:
-            changes["rank"] = rank
-        elif column != from_column:
-            changes["rank"] = None
-        if _update_board(root, board_key(feature.id, task.key), changes):
-            files.append(BOARD_PATH)
+        both, box_first = _write_order(loaded, feature, task, locate, target, key, changes)
+        with lock.several_files() if both else contextlib.nullcontext():
+            if box_first:
+                old_mark, new_mark = write_box()
+                board_written = _update_board(root, key, changes)
+            else:
+                written = _update_board_bytes(root, {key: changes})
+                board_written = written is not None
+                try:
+                    old_mark, new_mark = write_box()
+                except BaseException:
+                    if written is not None:  # whole or nothing: put board.json back
+                        _restore_board(root, *written)
+                    raise
+    files = ((task.path,) if new_mark != old_mark else ()) + (
+        (BOARD_PATH,) if board_written else ()
+    )
     return Change(
         "move",
         feature.id,
@@ -133,7 +170,7 @@ def move(
         new_mark,
         from_rank=task.rank,
         to_rank=changes.get("rank", task.rank),
-        files=tuple(files),
+        files=files,
     )
 
 
@@ -225,6 +262,52 @@ def _defaults_in_progress(loaded: Loaded, feature: Feature, task: Task) -> bool:
     return False
 
 
+def _column(
+    loaded: Loaded, feature: Feature, task: Task, mark: str, board_entry: dict[str, Any]
+) -> str:
+    """The column the loader derives for ``task`` from a box ``mark`` and a board entry."""
+    stored = board_entry.get("column")
+    return column_for(
+        mark,
+        feature.layout,
+        stored if isinstance(stored, str) else None,
+        loaded.columns,
+        in_progress_default=_defaults_in_progress(loaded, feature, task),
+    )
+
+
+def _write_order(
+    loaded: Loaded,
+    feature: Feature,
+    task: Task,
+    locate: Locator,
+    target: Callable[[ParsedDoc, BoxItem], str],
+    key: str,
+    changes: dict[str, Any],
+) -> tuple[bool, bool]:
+    """(both files change, the box is written first) for a move, from the files as they are.
+
+    Between the two writes the files hold one side's box and the other side's entry; the
+    order is the one whose mixed pair the loader reads as the move's before or after (see
+    the module docstring).
+    """
+    root = loaded.root
+    doc = current_doc(root, task.path, loaded.cache)
+    box = locate(doc)
+    if box is None:
+        return False, True  # set_box says why
+    old_mark, new_mark = box.mark, target(doc, box)
+    _, board, _ = _read_board(root, root / BOARD_PATH)
+    before = entry(board, key)
+    after = entry(update_entry(board, key, **changes), key)
+    if old_mark == new_mark or before == after:
+        return False, True
+    box_first = _column(loaded, feature, task, new_mark, before) == _column(
+        loaded, feature, task, new_mark, after
+    )
+    return True, box_first
+
+
 def _locator(feature: Feature, key: str, loaded: Loaded):
     """Find the box of task ``key`` in a fresh parse of the feature's tasks file."""
     src = next((s for s in loaded.sources if s.id == feature.id), None)
@@ -270,7 +353,15 @@ def _update_board(root: Path, key: str, changes: dict[str, Any]) -> bool:
 
 
 def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> bool:
-    """Apply entry changes to the current board.json in one write (caller holds the lock).
+    """Apply entry changes to the current board.json in one write (caller holds the lock)."""
+    return _update_board_bytes(root, entries) is not None
+
+
+def _update_board_bytes(
+    root: Path, entries: dict[str, dict[str, Any]]
+) -> tuple[bytes | None, bytes] | None:
+    """Apply entry changes to the current board.json in one write (caller holds the lock);
+    (the bytes replaced, the bytes written), or ``None`` when nothing needed writing.
 
     Another program may be rewriting board.json at this moment: a read that does not parse
     is retried until the same bytes are read twice (only then is the file corrupt, backed up
@@ -284,7 +375,7 @@ def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> boo
         for key, changes in entries.items():
             new = update_entry(new, key, **changes)
         if not corrupt and new == data and (raw is not None or not new.get("tasks")):
-            return False
+            return None
         if corrupt:
             _backup_corrupt(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -296,8 +387,21 @@ def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> boo
         except Conflict:
             continue  # changed under us: merge our entries into the new content
         _WRITTEN[str(path)] = data_out
-        return True
+        return raw, data_out
     raise OperationError(f"{BOARD_PATH} keeps changing; not written")
+
+
+def _restore_board(root: Path, replaced: bytes | None, written: bytes) -> None:
+    """Put back the board.json bytes a move replaced, unless someone changed them since."""
+    path = root / BOARD_PATH
+    with contextlib.suppress(Conflict, WriteRefused, OSError):
+        if replaced is None:
+            current = read_optional(root, path)
+            if current is not None and current.data == written:
+                path.unlink()
+        else:
+            atomic_write(root, path, replaced, expected=written)
+            _WRITTEN.pop(str(path), None)
 
 
 BOARD_ATTEMPTS = 5

@@ -21,6 +21,7 @@ from sdd_tui.workspace.discover import active_feature, discover, find_root
 from sdd_tui.workspace.documents import DocumentCache, gc_paused
 from sdd_tui.workspace.facts import TASKS, DocFacts, FactsCache, default_store
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
+from sdd_tui.workspace.generation import read_generation, settled_generation
 from sdd_tui.workspace.snapshot import (
     BOARD_PATH,
     CONFIG_PATH,
@@ -80,15 +81,26 @@ def load_root(
     ``partial`` and ``load_root(root, previous=it, changed=())`` completes it.
     """
     with gc_paused():
-        return _load_root(
-            root,
-            cache=cache,
-            previous=previous,
-            persist=persist,
-            changed=changed,
-            parallel=parallel,
-            first=first,
-        )
+        for _ in range(LOAD_ATTEMPTS):
+            # A move may write tasks.md and board.json; reading one from before it and the
+            # other from after it would show a column the task never had: see generation.py.
+            generation = settled_generation(root)
+            loaded = _load_root(
+                root,
+                cache=cache,
+                previous=previous,
+                persist=persist,
+                changed=changed,
+                parallel=parallel,
+                first=first,
+            )
+            if read_generation(root)[0] == generation:
+                break
+            changed = None  # that write's files are not among ``changed``: look at them all
+        return loaded
+
+
+LOAD_ATTEMPTS = 5
 
 
 _STATE_FILES = frozenset((CONFIG_PATH, BOARD_PATH, HISTORY_PATH))

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sdd_tui.workspace.fsread import ReadProblem, read_optional, resolve_target, within
+from sdd_tui.workspace.generation import LOCK_PATH, generation_at, set_generation
 
-LOCK_PATH = ".sdd/.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
@@ -117,8 +117,27 @@ def append_line(root: Path, path: Path, line: bytes) -> None:
         os.close(fd)
 
 
+class HeldLock:
+    """The workspace lock while it is held."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    @contextlib.contextmanager
+    def several_files(self) -> Iterator[None]:
+        """Bracket a write of more than one file: the write generation is odd meanwhile
+        (see ``workspace/generation.py``), so readers re-read instead of pairing a file
+        from before it with a file from after it."""
+        odd = generation_at(self._fd) // 2 * 2 + 1
+        set_generation(self._fd, odd)
+        try:
+            yield
+        finally:
+            set_generation(self._fd, odd + 1)
+
+
 @contextlib.contextmanager
-def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[None]:
+def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[HeldLock]:
     """An exclusive advisory lock shared by every sdd-tui process on this workspace."""
     import fcntl
 
@@ -137,7 +156,7 @@ def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[None]:
                 if time.monotonic() > deadline:
                     raise WriteRefused("workspace is locked by another sdd-tui process") from None
                 time.sleep(0.005)
-        yield
+        yield HeldLock(fd)
     finally:
         os.close(fd)
 
