@@ -36,7 +36,7 @@ IGNORED_NAMES = frozenset(
     }
 )
 IGNORED_SUFFIXES = (".pyc", ".pyo")
-IGNORED_SDD_NAMES = frozenset({".lock", "cache"})
+IGNORED_SDD_NAMES = frozenset({".lock", "cache", ".gitignore"})
 """Local, never-shipped entries directly inside a workspace's ``.sdd/`` folder."""
 
 

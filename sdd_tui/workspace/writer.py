@@ -143,6 +143,7 @@ def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[HeldLock]:
 
     lock = root / LOCK_PATH
     lock.parent.mkdir(parents=True, exist_ok=True)
+    ensure_sdd_gitignore(root)
     fd = os.open(lock, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o666)
     deadline = time.monotonic() + timeout
     try:
@@ -159,6 +160,54 @@ def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[HeldLock]:
         yield HeldLock(fd)
     finally:
         os.close(fd)
+
+
+SDD_GITIGNORE = ".sdd/.gitignore"
+# What sdd-tui keeps in .sdd/ that is no one's to commit: the lock (and its write
+# generation), the parse cache, atomic writes' temp files, backups of a corrupt board.json.
+SDD_IGNORED = (".lock", "cache/", ".*.sdd-tmp", "board.json.corrupt-*")
+SDD_GITIGNORE_TEXT = (
+    "# Written by sdd-tui: its lock, cache and temp files stay out of git. board.json,\n"
+    "# history.jsonl and config.yaml are meant to be committed. This file ignores itself;\n"
+    "# sdd-tui never rewrites it once it exists.\n" + "\n".join((*SDD_IGNORED, ".gitignore", ""))
+).encode()
+
+
+def ensure_sdd_gitignore(root: Path) -> bool:
+    """Create ``.sdd/.gitignore`` when there is none; ``True`` when it was created.
+
+    Called whenever sdd-tui takes the workspace lock (which creates ``.sdd/`` and the lock
+    file), so those never show up in ``git status``.  An existing file, whoever wrote it, is
+    never changed (``sdd-tui init`` adds missing lines to it, and says so); the file ignores
+    itself, so creating it leaves nothing new to commit either.  Only inside a real ``.sdd``
+    folder (not a symlink to somewhere else).
+    """
+    folder = root / ".sdd"
+    target = root / SDD_GITIGNORE
+    if os.path.lexists(target) or folder.is_symlink() or not folder.is_dir():
+        return False
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".gitignore.", suffix=".sdd-tmp", dir=folder)
+    except OSError:
+        return False  # a read-only .sdd/: nothing to keep clean then
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(SDD_GITIGNORE_TEXT)
+        os.chmod(tmp, 0o666 & ~_umask())
+        try:
+            os.link(tmp, target)  # whole, and never over a file that appeared meanwhile
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: an exclusive create instead
+            out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
+            with os.fdopen(out, "wb") as fh:
+                fh.write(SDD_GITIGNORE_TEXT)
+    except OSError:
+        return False
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:
