@@ -83,6 +83,8 @@ def move(argv: list[str]) -> int:
         print(
             f"moved {what}: {change.from_column} → {change.to_column} ({', '.join(change.files)})"
         )
+    for note in change.notes:
+        print(f"sdd-tui: warning: {note}", file=sys.stderr)
     if warning:
         print(f"sdd-tui: warning: {warning}", file=sys.stderr)
     return 0

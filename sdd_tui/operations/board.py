@@ -78,6 +78,8 @@ class Change:
     from_rank: float | None = None
     to_rank: float | None = None
     files: tuple[str, ...] = ()
+    # What the user should know beyond the move itself (a corrupt board.json set aside).
+    notes: tuple[str, ...] = ()
 
     @property
     def noop(self) -> bool:
@@ -85,14 +87,59 @@ class Change:
 
 
 def resolve(loaded: Loaded, feature_ref: str, task_ref: str) -> tuple[Feature, Task]:
+    """The feature and task the user named: a task by key or ID, else by its title (tasks
+    without an ID, like a Zencoder ``progress.md``'s, are known by their title); an unknown
+    name gets the close matches in its message."""
     ws = loaded.workspace
     feature = ws.feature(feature_ref)
     if feature is None:
-        raise OperationError(f"unknown feature '{feature_ref}'")
-    task = feature.task(task_ref)
+        hint = _close(feature_ref, {f.id: f.id for f in ws.features})
+        raise OperationError(f"unknown feature '{feature_ref}'{hint}")
+    task = feature.task(task_ref) or _task_by_title(feature, task_ref)
     if task is None:
-        raise OperationError(f"unknown task '{task_ref}' in feature '{feature.id}'")
+        # a task without an ID is known by its title; its key (the title's slug) finds it too
+        names = {t.key: t.key if t.id else t.title for t in feature.tasks}
+        names.update((t.title, t.title) for t in feature.tasks if not t.id)
+        hint = _close(task_ref, names)
+        raise OperationError(f"unknown task '{task_ref}' in feature '{feature.id}'{hint}")
     return feature, task
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _task_by_title(feature: Feature, ref: str) -> Task | None:
+    """The one task whose title (or its slug, the key of a task without an ID) is ``ref``."""
+    from sdd_tui.formats.task_grammar import slug
+    from sdd_tui.textsafe import safe
+
+    want = _words(ref)
+    found = [t for t in feature.tasks if _words(t.title) == want]
+    if not found:
+        key = slug(ref)
+        found = [t for t in feature.tasks if key and t.key.split("#")[0] == key]
+    if len(found) > 1:
+        keys = ", ".join(safe(t.key) for t in found[:5])
+        raise OperationError(
+            f"'{ref}' names {len(found)} tasks in feature '{feature.id}' ({keys}); use a key"
+        )
+    return found[0] if found else None
+
+
+def _close(ref: str, names: dict[str, str]) -> str:
+    """`` (did you mean: a, b?)`` for the names closest to ``ref`` (``names``: what may be
+    typed → what to show for it), or ``""``."""
+    import difflib
+
+    from sdd_tui.textsafe import safe  # titles are workspace text: no terminal controls
+
+    shown: dict[str, str] = {}
+    for name, show in names.items():
+        shown.setdefault(name.casefold(), show)
+    near = difflib.get_close_matches(ref.casefold(), list(shown), n=5, cutoff=0.6)
+    picks = list(dict.fromkeys(shown[n] for n in near))[:3]
+    return f" (did you mean: {', '.join(safe(p) for p in picks)}?)" if picks else ""
 
 
 def _sort_key(feature: Feature, task: Task) -> float:
@@ -141,15 +188,16 @@ def move(
     def write_box() -> tuple[str, str]:
         return set_box(root, task.path, locate, target, what=f"task {task.key}", cache=loaded.cache)
 
+    notes: list[str] = []
     with workspace_lock(root) as lock:
         _check_board(root)  # before the Markdown changes: a move is whole or nothing
         both, box_first = _write_order(loaded, feature, task, locate, target, key, changes)
         with lock.several_files() if both else contextlib.nullcontext():
             if box_first:
                 old_mark, new_mark = write_box()
-                board_written = _update_board(root, key, changes)
+                board_written = _update_board(root, key, changes, notes)
             else:
-                written = _update_board_bytes(root, {key: changes})
+                written = _update_board_bytes(root, {key: changes}, notes)
                 board_written = written is not None
                 try:
                     old_mark, new_mark = write_box()
@@ -171,6 +219,7 @@ def move(
         from_rank=task.rank,
         to_rank=changes.get("rank", task.rank),
         files=files,
+        notes=tuple(notes),
     )
 
 
@@ -347,18 +396,22 @@ def _check_board(root: Path) -> None:
         raise OperationError(f"{BOARD_PATH}: {exc}; nothing written") from None
 
 
-def _update_board(root: Path, key: str, changes: dict[str, Any]) -> bool:
+def _update_board(
+    root: Path, key: str, changes: dict[str, Any], notes: list[str] | None = None
+) -> bool:
     """Apply one entry's change to the current board.json (caller holds the lock)."""
-    return _update_board_entries(root, {key: changes})
+    return _update_board_entries(root, {key: changes}, notes)
 
 
-def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> bool:
+def _update_board_entries(
+    root: Path, entries: dict[str, dict[str, Any]], notes: list[str] | None = None
+) -> bool:
     """Apply entry changes to the current board.json in one write (caller holds the lock)."""
-    return _update_board_bytes(root, entries) is not None
+    return _update_board_bytes(root, entries, notes) is not None
 
 
 def _update_board_bytes(
-    root: Path, entries: dict[str, dict[str, Any]]
+    root: Path, entries: dict[str, dict[str, Any]], notes: list[str] | None = None
 ) -> tuple[bytes | None, bytes] | None:
     """Apply entry changes to the current board.json in one write (caller holds the lock);
     (the bytes replaced, the bytes written), or ``None`` when nothing needed writing.
@@ -377,7 +430,12 @@ def _update_board_bytes(
         if not corrupt and new == data and (raw is not None or not new.get("tasks")):
             return None
         if corrupt:
-            _backup_corrupt(path)
+            backup = _backup_corrupt(path)
+            if notes is not None:
+                notes.append(
+                    f"{BOARD_PATH} could not be read: set aside as .sdd/{backup.name} "
+                    "and written afresh (the columns only it held are reset)"
+                )
         path.parent.mkdir(parents=True, exist_ok=True)
         data_out = _board_bytes(path, raw, data, new, entries) if not corrupt else dump_board(new)
         try:
