@@ -214,3 +214,16 @@ def test_a_reader_looping_status_json_during_200_moves_sees_only_before_or_after
     done = json.dumps({"todo": 0, "in_progress": 0, "review": 0, "done": 2}, sort_keys=True)
     assert result["reads"] > 20, result
     assert set(result["seen"]) <= {review, done}, result
+
+
+def test_a_lock_planted_as_a_fifo_does_not_stop_a_move_of_two_files(tmp_path: Path) -> None:
+    import os
+
+    files, feature, key = LAYOUTS["speckit"]
+    root = write_tree(tmp_path / "ws", files)
+    move(load_root(root), feature, key, "review")
+    (root / ".sdd/.lock").unlink()
+    os.mkfifo(root / ".sdd/.lock")  # no generation can be kept in it
+    change = move(load_root(root), feature, key, "done")
+    assert len(change.files) == 2
+    assert _state(root, feature, key) == ("done", "X")  # the file's own done mark

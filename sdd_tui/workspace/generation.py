@@ -46,8 +46,11 @@ def set_generation(fd: int, value: int) -> None:
     first line.
     """
     data = b"%d\n" % value
-    os.pwrite(fd, data, 0)
-    os.ftruncate(fd, len(data))
+    try:
+        os.pwrite(fd, data, 0)
+        os.ftruncate(fd, len(data))
+    except OSError:
+        pass  # not a regular file (a FIFO planted there): readers rely on the write order
 
 
 def read_generation(root: Path) -> tuple[int, bool]:
