@@ -227,3 +227,27 @@ def test_a_lock_planted_as_a_fifo_does_not_stop_a_move_of_two_files(tmp_path: Pa
     change = move(load_root(root), feature, key, "done")
     assert len(change.files) == 2
     assert _state(root, feature, key) == ("done", "X")  # the file's own done mark
+
+
+def test_a_load_that_a_move_overlapped_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sdd_tui.workspace.writer import workspace_lock
+
+    files, feature, _key = LAYOUTS["speckit"]
+    root = write_tree(tmp_path / "ws", files)
+    previous = load_root(root)
+    real = loader_mod._load_root
+    calls: list[object] = []
+
+    def load_once_overlapped(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("changed"))
+        if len(calls) == 1:  # another process's move of two files, while this load reads
+            with workspace_lock(root) as lock, lock.several_files():
+                pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader_mod, "_load_root", load_once_overlapped)
+    loaded = load_root(root, previous=previous, changed=["specs/001-a/tasks.md"])
+    assert calls == [["specs/001-a/tasks.md"], None]  # read again, every file looked at
+    assert loaded.workspace.feature(feature) is not None

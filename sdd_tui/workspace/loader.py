@@ -9,6 +9,7 @@ feature and the UI can tell what changed by identity.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from sdd_tui.workspace.discover import active_feature, discover, find_root
 from sdd_tui.workspace.documents import DocumentCache, gc_paused
 from sdd_tui.workspace.facts import TASKS, DocFacts, FactsCache, default_store
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
-from sdd_tui.workspace.generation import read_generation, settled_generation
+from sdd_tui.workspace.generation import SETTLE_TIMEOUT, read_generation, settled_generation
 from sdd_tui.workspace.snapshot import (
     BOARD_PATH,
     CONFIG_PATH,
@@ -87,7 +88,8 @@ def load_root(
     can name the close ones.  The snapshot is ``partial``.
     """
     with gc_paused():
-        for _ in range(LOAD_ATTEMPTS):
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        while True:
             # A move may write tasks.md and board.json; reading one from before it and the
             # other from after it would show a column the task never had: see generation.py.
             generation = settled_generation(root)
@@ -101,13 +103,10 @@ def load_root(
                 first=first,
                 only=only,
             )
-            if read_generation(root)[0] == generation:
-                break
+            if read_generation(root)[0] == generation or time.monotonic() > deadline:
+                break  # (a writer that never pauses gets no more than SETTLE_TIMEOUT)
             changed = None  # that write's files are not among ``changed``: look at them all
         return loaded
-
-
-LOAD_ATTEMPTS = 5
 
 
 _STATE_FILES = frozenset((CONFIG_PATH, BOARD_PATH, HISTORY_PATH))
