@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir as _platform_config_dir
-
 APP_NAME = "sdd-tui"
 CONFIG_DIR_ENV = "SDD_TUI_CONFIG_DIR"
 """Environment variable that overrides the user config directory (tests, portable setups)."""
@@ -36,7 +34,7 @@ IGNORED_NAMES = frozenset(
     }
 )
 IGNORED_SUFFIXES = (".pyc", ".pyo")
-IGNORED_SDD_NAMES = frozenset({".lock", "cache"})
+IGNORED_SDD_NAMES = frozenset({".lock", "cache", ".gitignore"})
 """Local, never-shipped entries directly inside a workspace's ``.sdd/`` folder."""
 
 
@@ -87,7 +85,9 @@ def user_config_dir() -> Path:
     override = os.environ.get(CONFIG_DIR_ENV)
     if override:
         return Path(override).expanduser()
-    return Path(_platform_config_dir(APP_NAME, appauthor=False))
+    from platformdirs import user_config_dir as platform_config_dir  # ~3 ms: when needed
+
+    return Path(platform_config_dir(APP_NAME, appauthor=False))
 
 
 def is_ignored(relative: Path) -> bool:

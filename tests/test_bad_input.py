@@ -39,6 +39,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 LOCK = ".sdd/.lock"  # sdd-tui's own advisory lock file: not workspace data
+SDD_GITIGNORE = ".sdd/.gitignore"  # created with the lock: keeps it out of git
 
 
 def snapshot(root: Path) -> dict[str, tuple[str, bytes, int]]:
@@ -49,7 +50,7 @@ def snapshot(root: Path) -> dict[str, tuple[str, bytes, int]]:
         for name in dirnames + filenames:
             p = Path(dirpath) / name
             rel = p.relative_to(root).as_posix()
-            if rel == LOCK or rel == ".sdd/cache" or rel.startswith(".sdd/cache/"):
+            if rel in (LOCK, SDD_GITIGNORE) or rel == ".sdd/cache" or rel.startswith(".sdd/cache/"):
                 continue  # the lock and the local parse cache are not workspace data
             st = p.lstat()
             if p.is_symlink():

@@ -313,7 +313,7 @@ def test_move_between_board_columns_touches_only_board_json(sample: Path) -> Non
     assert proc.returncode == 0, proc.stderr
     after = snapshot(sample)
     changed = {p for p in after if before.get(p) != after[p]}
-    assert changed <= {BOARD, ".sdd/history.jsonl", ".sdd/.lock"}
+    assert changed <= {BOARD, ".sdd/history.jsonl", ".sdd/.lock", ".sdd/.gitignore"}
     assert BOARD in changed
     raw = (sample / BOARD).read_bytes()
     data = json.loads(raw)
@@ -363,7 +363,8 @@ def test_move_already_there_writes_nothing(sample: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "nothing written" in proc.stdout
     after = snapshot(sample)
-    assert {p: v for p, v in after.items() if p != ".sdd/.lock"} == before
+    housekeeping = (".sdd/.lock", ".sdd/.gitignore")  # the lock, kept out of git
+    assert {p: v for p, v in after.items() if p not in housekeeping} == before
 
 
 def test_move_defaults_to_the_current_folder(sample: Path) -> None:

@@ -58,6 +58,7 @@ def test_init_on_an_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "created .sdd/config.yaml",
         "created .gitattributes",
         "created .gitignore",
+        "created .sdd/.gitignore",
     ]
     assert (tmp_path / ".sdd" / "config.yaml").read_text(encoding="utf-8") == config_text()
     attributes = (tmp_path / ".gitattributes").read_text(encoding="utf-8").splitlines()
@@ -67,7 +68,12 @@ def test_init_on_an_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[s
     for line in (".sdd/cache/", ".sdd/results/", ".sdd/.lock", ".sdd/board.json.corrupt-*"):
         assert line in ignore
     assert set(GITIGNORE_LINES) <= set(ignore)
-    assert set(snapshot(tmp_path)) == {".sdd/config.yaml", ".gitattributes", ".gitignore"}
+    assert set(snapshot(tmp_path)) == {
+        ".sdd/config.yaml",
+        ".sdd/.gitignore",
+        ".gitattributes",
+        ".gitignore",
+    }
 
 
 def test_init_twice_is_a_no_op(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,6 +99,7 @@ def test_init_with_existing_files(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, out = init(capsys, tmp_path)
     assert code == 0
     assert out.splitlines() == [
+        "created .sdd/.gitignore",
         "appended to .gitattributes: .sdd/history.jsonl merge=union",
         "appended to .gitignore: .sdd/results/, .sdd/.lock, .sdd/board.json.corrupt-*",
         "skipped .sdd/config.yaml: exists (left as it is)",
@@ -120,7 +127,7 @@ def test_lines_already_present_in_another_form(
     (tmp_path / ".gitattributes").write_bytes(attributes)
     (tmp_path / ".gitignore").write_bytes(ignore)
     _, out = init(capsys, tmp_path)
-    assert out.splitlines() == ["created .sdd/config.yaml"]
+    assert out.splitlines() == ["created .sdd/config.yaml", "created .sdd/.gitignore"]
     assert (tmp_path / ".gitattributes").read_bytes() == attributes
     assert (tmp_path / ".gitignore").read_bytes() == ignore
 

@@ -27,6 +27,17 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 }
 COMMAND_NAMES = tuple(_COMMANDS)
 
+# One line each for ``sdd-tui --help`` (each command's own --help says the rest).
+SUMMARIES: dict[str, str] = {
+    "status": "features with their progress (--json for agents and CI)",
+    "tasks": "tasks with their board column (--json)",
+    "move": "move a task to a column: sdd-tui move FEATURE/TASK COLUMN",
+    "check": "check that specs are ready (exit 1 on errors)",
+    "init": "set a repository up: .sdd/config.yaml, .gitattributes, .gitignore",
+    "demo": "the workbench on a throwaway copy of the sample (--keep keeps it)",
+    "tests": "test results traced to requirements and tasks (--run runs them first)",
+}
+
 
 def _command(name: str) -> Command:
     from importlib import import_module

@@ -61,7 +61,7 @@ def move(argv: list[str]) -> int:
     feature_ref, sep, task_ref = args.ref.partition("/")
     if not sep or not feature_ref or not task_ref:
         raise CliError(f"expected FEATURE/TASK, got '{args.ref}'")
-    loaded = load_workspace(args.path, one_shot=True)
+    loaded = load_workspace(args.path, one_shot=True, only=feature_ref)
     from sdd_tui.operations.board import move as move_op
     from sdd_tui.operations.boxes import OperationError
     from sdd_tui.operations.history import HistoryNotRecorded, apply_and_record
@@ -84,6 +84,8 @@ def move(argv: list[str]) -> int:
         print(
             f"moved {what}: {change.from_column} → {change.to_column} ({', '.join(change.files)})"
         )
+    for note in change.notes:
+        print(f"sdd-tui: warning: {note}", file=sys.stderr)
     if warning:
         print(f"sdd-tui: warning: {warning}", file=sys.stderr)
     return 0

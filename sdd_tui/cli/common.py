@@ -37,19 +37,20 @@ def parser(prog: str, description: str) -> argparse.ArgumentParser:
     return p
 
 
-def load_workspace(path: str | None, *, one_shot: bool = False):
-    """Load the workspace for a command; ``one_shot``: the process exits after this command.
+def load_workspace(path: str | None, *, one_shot: bool = False, only: str | None = None):
+    """Load the workspace for a command; ``one_shot``: the process exits after this command;
+    ``only``: the command needs just this feature (the others are not read).
 
     A one-shot command makes no garbage worth a cyclic collection, so the collector is
     switched off for good (a collection walks every object of the snapshot, ~10 per task),
-    and a cold load may parse in a forked second process.
+    and a cold load of many features may parse in a forked second process.
     """
     from sdd_tui.workspace.loader import WorkspaceError, load
 
     if one_shot:
         gcpolicy.off()
     try:
-        return load(path, parallel=one_shot)
+        return load(path, parallel=one_shot and only is None, only=only)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from None
 

@@ -2,12 +2,17 @@
 
 The bundled sample workspace is copied (never opened in place, so nobody edits the installed
 copy), turned into a git repository with one commit, and opened; without ``--keep`` the copy is
-deleted when the workbench closes.
+deleted when the workbench closes, and the command says so (and how to keep it).  The copy's
+test command runs the sample's tests with the Python sdd-tui runs under, which has pytest
+when sdd-tui's test extra is installed, rather than whatever ``python`` is first on PATH.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -35,6 +40,23 @@ def _copy_sample(src: Path, dest: Path) -> None:
         return {name for name in names if is_ignored(base / name)}
 
     shutil.copytree(src, dest, ignore=ignore, dirs_exist_ok=True, symlinks=False)
+
+
+# The sample's tests.command starts with a bare "python": in the copy it names this interpreter.
+_PYTHON_COMMAND = re.compile(r'^(?P<head>\s*command:\s*)"python (?P<rest>[^"\\]*)"\s*$', re.M)
+
+
+def _use_this_python(root: Path, python: str | None = None) -> None:
+    """Point the copy's test command at ``python`` (default: ``sys.executable``)."""
+    path = root / ".sdd" / "config.yaml"
+    text = path.read_text(encoding="utf-8")
+    exe = shlex.quote(python or sys.executable)
+
+    def rewrite(match: re.Match[str]) -> str:
+        command = f"{exe} {match.group('rest')}"
+        return match.group("head") + json.dumps(command, ensure_ascii=False)  # YAML-quoted
+
+    path.write_text(_PYTHON_COMMAND.sub(rewrite, text, count=1), encoding="utf-8")
 
 
 def _git_env() -> dict[str, str]:
@@ -108,6 +130,7 @@ def prepare_demo(dest: Path | None = None) -> Path:
         root.mkdir(parents=True, exist_ok=True)
     try:
         _copy_sample(source, root)
+        _use_this_python(root)
         if shutil.which("git") is not None:
             _git_init_and_commit(root)
     except BaseException as exc:
@@ -158,3 +181,9 @@ def demo(argv: list[str]) -> int:
             print(f"sdd-tui: the demo workspace is kept at {root}", file=sys.stderr)
         else:
             shutil.rmtree(root, ignore_errors=True)
+            print(
+                f"sdd-tui: the demo copy at {root} was deleted; "
+                "to keep your changes next time, run 'sdd-tui demo --keep' "
+                "(or 'sdd-tui demo --dest DIR')",
+                file=sys.stderr,
+            )

@@ -1,10 +1,12 @@
 """``sdd-tui init``: set a repo up for sdd-tui without touching anything that is there.
 
 Writes ``.sdd/config.yaml`` (commented defaults), the ``.gitattributes`` union-merge line
-for ``.sdd/history.jsonl`` and ``.gitignore`` lines for local state.  An existing config is
-never overwritten; missing lines are appended to an existing ``.gitattributes`` or
-``.gitignore`` only when that is clearly safe (a small, regular, UTF-8 text file inside the
-folder), else the command says what it skipped.  Running it twice changes nothing.
+for ``.sdd/history.jsonl``, ``.gitignore`` lines for local state and ``.sdd/.gitignore``
+for sdd-tui's lock, cache and temp files (the file every sdd-tui write creates when
+missing).  An existing config is never overwritten; missing lines are appended to an
+existing ``.gitattributes`` or ``.gitignore`` (either one) only when that is clearly safe (a
+small, regular, UTF-8 text file inside the folder), else the command says what it skipped.
+Running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -121,6 +123,7 @@ def init_workspace(root: Path) -> InitReport:
         report,
         None,
     )
+    _sdd_gitignore(root, report)
     ignore = root / ".gitignore"
     if _ignores_sdd(ignore):
         report.notes.append(
@@ -128,6 +131,26 @@ def init_workspace(root: Path) -> InitReport:
             "history.jsonl are meant to be committed"
         )
     return report
+
+
+def _sdd_gitignore(root: Path, report: InitReport) -> None:
+    """``.sdd/.gitignore`` for the lock, cache and temp files: the one every sdd-tui write
+    creates when missing; an existing one (a user's) gets only the lines it lacks."""
+    from sdd_tui.workspace.writer import SDD_GITIGNORE, SDD_IGNORED, ensure_sdd_gitignore
+
+    if not (root / ".sdd").is_dir() or (root / ".sdd").is_symlink():
+        return  # _write_config said why
+    if ensure_sdd_gitignore(root):
+        report.created.append(SDD_GITIGNORE)
+        return
+    _ensure_lines(
+        root,
+        SDD_GITIGNORE,
+        SDD_IGNORED,
+        "# sdd-tui: its lock, cache and temp files stay out of git",
+        report,
+        None,
+    )
 
 
 def _write_config(root: Path, report: InitReport) -> None:

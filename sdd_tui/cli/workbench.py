@@ -33,13 +33,19 @@ def run_workbench(argv: list[str]) -> int:
 
 
 def _arguments(argv: list[str]) -> tuple[str | None, str | None]:
+    import argparse
+
+    from sdd_tui.cli import COMMAND_NAMES, SUMMARIES
     from sdd_tui.cli.common import parser
 
     p = parser("", "A terminal workbench for spec-driven development.")
+    width = max(map(len, COMMAND_NAMES)) + 2
+    commands = "\n".join(f"  {name:<{width}}{SUMMARIES[name]}" for name in COMMAND_NAMES)
     p.epilog = (
-        "commands: status, tasks, move (run 'sdd-tui COMMAND --help'). "
+        f"commands (run 'sdd-tui COMMAND --help'):\n{commands}\n\n"
         "Without a command, opens the workbench on PATH."
     )
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("path", nargs="?", help="workspace folder (default: current, searched upwards)")
     p.add_argument("--feature", help="feature to open (default: the active one)")
     args = p.parse_args(argv)

@@ -4,6 +4,29 @@ One code path for the UI and the CLI.  A move writes the smallest change that ex
 the box character in the Markdown when done-ness (or Kiro's ``[-]``) changes, one entry in
 ``.sdd/board.json`` for the columns a box cannot express, and one line in
 ``.sdd/history.jsonl``.
+
+A move that changes both files (review → done, done → review, Kiro's todo ⇄ review) cannot
+replace them at one instant, and no reader may see a state that is neither the move's before
+nor its after.  Two measures, one for each kind of reader:
+
+- **The order of the writes** (for readers that read both files at once and know nothing of
+  sdd-tui: git, an editor, an older sdd-tui).  Between the writes the files hold one side's
+  box and the other side's board entry.  The loader derives a task's column from that pair
+  (``formats.tasks.column_for``): a done box wins over any entry, Kiro's ``[ ]`` ignores
+  the entry.  So the order is chosen whose mixed pair reads as a real state: the box first
+  when (new box, old entry) gives the new column (moves *to* done: the box alone says done),
+  else board.json first, whose (old box, new entry) then gives the old column (moves *from*
+  done: the old box still says done; Kiro todo → review: ``[ ]`` is todo whatever the entry
+  says).  ``_write_order`` computes this from the files as they are, for every layout.
+  Should the second write fail, board.json gets back the bytes it had (whole or nothing).
+- **The write generation** (for sdd-tui's loader, which reads board.json and then each
+  feature, possibly a move apart): the two writes are bracketed by an odd counter in
+  ``.sdd/.lock`` (``HeldLock.several_files``); a load that saw the counter move reads again
+  (``workspace/generation.py``, ``loader.load_root``).  This also covers what the order
+  cannot: a card's rank between the writes.
+
+Each write is still the one it was (the same bytes, one box or one entry), so the files after
+a move and after its undo are what they were without this.
 """
 
 from __future__ import annotations
@@ -11,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +43,15 @@ from sdd_tui.formats.board_state import (
     dump_board,
     edit_dump,
     empty_board,
+    entry,
     parse_board,
     update_entry,
 )
-from sdd_tui.formats.tasks import board_key, build_tasks
+from sdd_tui.formats.tasks import board_key, build_tasks, column_for
 from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
-from sdd_tui.operations.boxes import OperationError, done_char, set_box
+from sdd_tui.operations.boxes import Locator, OperationError, current_doc, done_char, set_box
 from sdd_tui.operations.history_log import last_done_mark
 from sdd_tui.operations.text_edits import Hunk
 from sdd_tui.workspace.documents import ParsedDoc
@@ -61,6 +86,8 @@ class Change:
     label: str = ""  # the ID the user knows (T009, CHK012) when it is not the key
     path: str = ""  # the file holding the box (ticks) or the text edited (answers)
     hunks: tuple[Hunk, ...] = ()  # a text edit's bytes, for undo (operations.text_edits)
+    # What the user should know beyond the move itself (a corrupt board.json set aside).
+    notes: tuple[str, ...] = ()
 
     @property
     def noop(self) -> bool:
@@ -89,14 +116,59 @@ class Change:
 
 
 def resolve(loaded: Loaded, feature_ref: str, task_ref: str) -> tuple[Feature, Task]:
+    """The feature and task the user named: a task by key or ID, else by its title (tasks
+    without an ID, like a Zencoder ``progress.md``'s, are known by their title); an unknown
+    name gets the close matches in its message."""
     ws = loaded.workspace
     feature = ws.feature(feature_ref)
     if feature is None:
-        raise OperationError(f"unknown feature '{feature_ref}'")
-    task = feature.task(task_ref)
+        hint = _close(feature_ref, {f.id: f.id for f in ws.features})
+        raise OperationError(f"unknown feature '{feature_ref}'{hint}")
+    task = feature.task(task_ref) or _task_by_title(feature, task_ref)
     if task is None:
-        raise OperationError(f"unknown task '{task_ref}' in feature '{feature.id}'")
+        # a task without an ID is known by its title; its key (the title's slug) finds it too
+        names = {t.key: t.key if t.id else t.title for t in feature.tasks}
+        names.update((t.title, t.title) for t in feature.tasks if not t.id)
+        hint = _close(task_ref, names)
+        raise OperationError(f"unknown task '{task_ref}' in feature '{feature.id}'{hint}")
     return feature, task
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _task_by_title(feature: Feature, ref: str) -> Task | None:
+    """The one task whose title (or its slug, the key of a task without an ID) is ``ref``."""
+    from sdd_tui.formats.task_grammar import slug
+    from sdd_tui.textsafe import safe
+
+    want = _words(ref)
+    found = [t for t in feature.tasks if _words(t.title) == want]
+    if not found:
+        key = slug(ref)
+        found = [t for t in feature.tasks if key and t.key.split("#")[0] == key]
+    if len(found) > 1:
+        keys = ", ".join(safe(t.key) for t in found[:5])
+        raise OperationError(
+            f"'{ref}' names {len(found)} tasks in feature '{feature.id}' ({keys}); use a key"
+        )
+    return found[0] if found else None
+
+
+def _close(ref: str, names: dict[str, str]) -> str:
+    """`` (did you mean: a, b?)`` for the names closest to ``ref`` (``names``: what may be
+    typed → what to show for it), or ``""``."""
+    import difflib
+
+    from sdd_tui.textsafe import safe  # titles are workspace text: no terminal controls
+
+    shown: dict[str, str] = {}
+    for name, show in names.items():
+        shown.setdefault(name.casefold(), show)
+    near = difflib.get_close_matches(ref.casefold(), list(shown), n=5, cutoff=0.6)
+    picks = list(dict.fromkeys(shown[n] for n in near))[:3]
+    return f" (did you mean: {', '.join(safe(p) for p in picks)}?)" if picks else ""
 
 
 def _sort_key(feature: Feature, task: Task) -> float:
@@ -122,41 +194,56 @@ def move(
     if feature.read_only:
         raise OperationError(f"feature '{feature.id}' is read-only")
     root = loaded.root
-    files: list[str] = []
-    with workspace_lock(root):
+    locate = _locator(feature, task.key, loaded)
+
+    # the task's own done mark when it comes back to done (history), else the file's style
+    own_done = (
+        last_done_mark(root, feature.id, task.key)
+        if column == columns.done and mark is None
+        else None
+    )
+
+    def target(doc: ParsedDoc, box: BoxItem) -> str:
+        if mark is not None:
+            return mark
+        return _target_mark(feature.layout, box.mark, column, columns, doc, own_done)
+
+    from_column = task.column
+    stored: str | None = column if columns.between(column) else None
+    if feature.layout == "kiro" and column == columns.in_progress:
+        stored = None
+    if column == columns.first and _defaults_in_progress(loaded, feature, task):
+        stored = column
+    changes: dict[str, Any] = {"column": stored}
+    if rank is not ...:
+        changes["rank"] = rank
+    elif column != from_column:
+        changes["rank"] = None
+    key = board_key(feature.id, task.key)
+
+    def write_box() -> tuple[str, str]:
+        return set_box(root, task.path, locate, target, what=f"task {task.key}", cache=loaded.cache)
+
+    notes: list[str] = []
+    with workspace_lock(root) as lock:
         _check_board(root)  # before the Markdown changes: a move is whole or nothing
-        own_done = (
-            last_done_mark(root, feature.id, task.key)
-            if column == columns.done and mark is None
-            else None
-        )
-        old_mark, new_mark = set_box(
-            root,
-            task.path,
-            _locator(feature, task.key, loaded),
-            lambda doc, box: (
-                mark
-                if mark is not None
-                else _target_mark(feature.layout, box.mark, column, columns, doc, own_done)
-            ),
-            what=f"task {task.key}",
-            cache=loaded.cache,
-        )
-        if new_mark != old_mark:
-            files.append(task.path)
-        from_column = task.column
-        stored: str | None = column if columns.between(column) else None
-        if feature.layout == "kiro" and column == columns.in_progress:
-            stored = None
-        if column == columns.first and _defaults_in_progress(loaded, feature, task):
-            stored = column
-        changes: dict[str, Any] = {"column": stored}
-        if rank is not ...:
-            changes["rank"] = rank
-        elif column != from_column:
-            changes["rank"] = None
-        if _update_board(root, board_key(feature.id, task.key), changes):
-            files.append(BOARD_PATH)
+        both, box_first = _write_order(loaded, feature, task, locate, target, key, changes)
+        with lock.several_files() if both else contextlib.nullcontext():
+            if box_first:
+                old_mark, new_mark = write_box()
+                board_written = _update_board(root, key, changes, notes)
+            else:
+                written = _update_board_bytes(root, {key: changes}, notes)
+                board_written = written is not None
+                try:
+                    old_mark, new_mark = write_box()
+                except BaseException:
+                    if written is not None:  # whole or nothing: put board.json back
+                        _restore_board(root, *written)
+                    raise
+    files = ((task.path,) if new_mark != old_mark else ()) + (
+        (BOARD_PATH,) if board_written else ()
+    )
     return Change(
         "move",
         feature.id,
@@ -167,7 +254,8 @@ def move(
         new_mark,
         from_rank=task.rank,
         to_rank=changes.get("rank", task.rank),
-        files=tuple(files),
+        files=files,
+        notes=tuple(notes),
         label=task.id or "",
     )
 
@@ -263,6 +351,52 @@ def _defaults_in_progress(loaded: Loaded, feature: Feature, task: Task) -> bool:
     return False
 
 
+def _column(
+    loaded: Loaded, feature: Feature, task: Task, mark: str, board_entry: dict[str, Any]
+) -> str:
+    """The column the loader derives for ``task`` from a box ``mark`` and a board entry."""
+    stored = board_entry.get("column")
+    return column_for(
+        mark,
+        feature.layout,
+        stored if isinstance(stored, str) else None,
+        loaded.columns,
+        in_progress_default=_defaults_in_progress(loaded, feature, task),
+    )
+
+
+def _write_order(
+    loaded: Loaded,
+    feature: Feature,
+    task: Task,
+    locate: Locator,
+    target: Callable[[ParsedDoc, BoxItem], str],
+    key: str,
+    changes: dict[str, Any],
+) -> tuple[bool, bool]:
+    """(both files change, the box is written first) for a move, from the files as they are.
+
+    Between the two writes the files hold one side's box and the other side's entry; the
+    order is the one whose mixed pair the loader reads as the move's before or after (see
+    the module docstring).
+    """
+    root = loaded.root
+    doc = current_doc(root, task.path, loaded.cache)
+    box = locate(doc)
+    if box is None:
+        return False, True  # set_box says why
+    old_mark, new_mark = box.mark, target(doc, box)
+    _, board, _ = _read_board(root, root / BOARD_PATH)
+    before = entry(board, key)
+    after = entry(update_entry(board, key, **changes), key)
+    if old_mark == new_mark or before == after:
+        return False, True
+    box_first = _column(loaded, feature, task, new_mark, before) == _column(
+        loaded, feature, task, new_mark, after
+    )
+    return True, box_first
+
+
 def _locator(feature: Feature, key: str, loaded: Loaded):
     """Find the box of task ``key`` in a fresh parse of the feature's tasks file."""
     src = next((s for s in loaded.sources if s.id == feature.id), None)
@@ -307,13 +441,25 @@ def _check_board(root: Path) -> None:
         raise OperationError(f"{BOARD_PATH}: {exc}; nothing written") from None
 
 
-def _update_board(root: Path, key: str, changes: dict[str, Any]) -> bool:
+def _update_board(
+    root: Path, key: str, changes: dict[str, Any], notes: list[str] | None = None
+) -> bool:
     """Apply one entry's change to the current board.json (caller holds the lock)."""
-    return _update_board_entries(root, {key: changes})
+    return _update_board_entries(root, {key: changes}, notes)
 
 
-def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> bool:
-    """Apply entry changes to the current board.json in one write (caller holds the lock).
+def _update_board_entries(
+    root: Path, entries: dict[str, dict[str, Any]], notes: list[str] | None = None
+) -> bool:
+    """Apply entry changes to the current board.json in one write (caller holds the lock)."""
+    return _update_board_bytes(root, entries, notes) is not None
+
+
+def _update_board_bytes(
+    root: Path, entries: dict[str, dict[str, Any]], notes: list[str] | None = None
+) -> tuple[bytes | None, bytes] | None:
+    """Apply entry changes to the current board.json in one write (caller holds the lock);
+    (the bytes replaced, the bytes written), or ``None`` when nothing needed writing.
 
     Another program may be rewriting board.json at this moment: a read that does not parse
     is retried until the same bytes are read twice (only then is the file corrupt, backed up
@@ -327,9 +473,14 @@ def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> boo
         for key, changes in entries.items():
             new = update_entry(new, key, **changes)
         if not corrupt and new == data and (raw is not None or not new.get("tasks")):
-            return False
+            return None
         if corrupt:
-            _backup_corrupt(path)
+            backup = _backup_corrupt(path)
+            if notes is not None:
+                notes.append(
+                    f"{BOARD_PATH} could not be read: set aside as .sdd/{backup.name} "
+                    "and written afresh (the columns only it held are reset)"
+                )
         path.parent.mkdir(parents=True, exist_ok=True)
         data_out = _board_bytes(path, raw, data, new, entries) if not corrupt else dump_board(new)
         try:
@@ -339,8 +490,21 @@ def _update_board_entries(root: Path, entries: dict[str, dict[str, Any]]) -> boo
         except Conflict:
             continue  # changed under us: merge our entries into the new content
         _WRITTEN[str(path)] = data_out
-        return True
+        return raw, data_out
     raise OperationError(f"{BOARD_PATH} keeps changing; not written")
+
+
+def _restore_board(root: Path, replaced: bytes | None, written: bytes) -> None:
+    """Put back the board.json bytes a move replaced, unless someone changed them since."""
+    path = root / BOARD_PATH
+    with contextlib.suppress(Conflict, WriteRefused, OSError):
+        if replaced is None:
+            current = read_optional(root, path)
+            if current is not None and current.data == written:
+                path.unlink()
+        else:
+            atomic_write(root, path, replaced, expected=written)
+            _WRITTEN.pop(str(path), None)
 
 
 BOARD_ATTEMPTS = 5

@@ -65,6 +65,38 @@ def replace_bytes(
         fsync_dir(path.parent)
 
 
+def create_bytes(path: Path, data: bytes, *, mode: int | None = None) -> bool:
+    """Create ``path`` holding exactly ``data``, whole, and never over a file that exists
+    (or appears meanwhile): the bytes are written to a temp file and hard-linked into place.
+    False when ``path`` exists; on a file system without hard links, an exclusive create."""
+    mode = (0o666 & ~_umask()) if mode is None else mode
+    fd, tmp = _create_temp(path)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # no hard links here: an exclusive create instead
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+            try:
+                out = os.open(path, flags, mode)
+            except FileExistsError:
+                return False
+            with os.fdopen(out, "wb") as fh:
+                fh.write(data)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def _create_temp(path: Path) -> tuple[int, str]:
     """A new, private file next to ``path`` (never an existing one, never through a link)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC

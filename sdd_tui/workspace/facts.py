@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # the parsers are imported on the first cache miss (``_parse`
     from sdd_tui.formats.tasks import CheckRow, TaskRow
     from sdd_tui.formats.text import SourceText
 
-FORMAT = 7
+FORMAT = 8  # 8: tags, withdrawn requirements, bad bytes; the MAC a keyed BLAKE2b
 PREFETCH_MIN_FILES = 16  # a fork (~5 ms with the results' transfer) pays from about here
 PREFETCH_MIN_BYTES = 256 * 1024
 RACY_NS = 3_000_000_000
@@ -269,9 +269,7 @@ class FactsCache:
             return
         head = len(_MAGIC)
         mac, payload = blob[head : head + 32], blob[head + 32 :]
-        import hmac
-
-        if not blob.startswith(_MAGIC) or not hmac.compare_digest(mac, _mac(payload)):
+        if not blob.startswith(_MAGIC) or not compare_digest(mac, _mac(payload)):
             return  # not written by this user's sdd-tui: ignore it
         try:
             data = marshal.loads(payload)
@@ -293,16 +291,21 @@ class FactsCache:
         payload = marshal.dumps((FORMAT, __version__, rows))
         try:
             blob = _MAGIC + _mac(payload) + payload
-            if not self.store.parent.is_dir():
-                self.store.parent.mkdir(parents=True, exist_ok=True)
-                # Keep the cache out of git status even before `sdd-tui init` ignores it.
-                (self.store.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            make_cache_folder(self.store.parent)
             # private (the user's parse results); not durable: a cache torn by a crash fails
             # its MAC and is rebuilt
             replace_bytes(self.store, blob, mode=0o600, durable=False)
             self._dirty = False
         except (OSError, ValueError):
             pass
+
+
+def make_cache_folder(folder: Path) -> None:
+    """Create the cache folder when missing, with a ``.gitignore`` ignoring all of it (the
+    cache stays out of git status even where no ``.sdd/.gitignore`` says so)."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
 
 
 class _Unusable(Exception):
@@ -366,17 +369,32 @@ def _fields(f: DocFacts) -> tuple[Any, ...]:
     )
 
 
-def _digest(data: bytes) -> bytes:
-    import hashlib  # with hmac, ~3 ms of imports a start that reads no file can skip
+def _blake2b() -> Any:
+    """``hashlib.blake2b``, without importing ``hashlib``: that loads OpenSSL (~3 ms of a
+    one-shot command) for a hash CPython builds in."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # another Python
+        from hashlib import blake2b
+    return blake2b
 
-    return hashlib.blake2b(data, digest_size=16).digest()
+
+def _digest(data: bytes) -> bytes:
+    return _blake2b()(data, digest_size=16).digest()
 
 
 def _mac(payload: bytes) -> bytes:
-    import hashlib
-    import hmac
+    """A keyed BLAKE2b (its own MAC mode: no HMAC construction needed), 32 bytes."""
+    return _blake2b()(payload, digest_size=32, key=_user_key()).digest()
 
-    return hmac.new(_user_key(), payload, hashlib.sha256).digest()
+
+def compare_digest(a: bytes, b: bytes) -> bool:
+    """Constant-time comparison, as ``hmac.compare_digest`` (which imports OpenSSL)."""
+    try:
+        from _operator import _compare_digest
+    except ImportError:
+        from hmac import compare_digest as _compare_digest
+    return _compare_digest(a, b)
 
 
 _KEY: bytes | None = None

@@ -9,6 +9,7 @@ feature and the UI can tell what changed by identity.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from sdd_tui.workspace.discover import active_feature, discover, find_root
 from sdd_tui.workspace.documents import DocumentCache
 from sdd_tui.workspace.facts import TASKS, DocFacts, FactsCache, default_store
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
+from sdd_tui.workspace.generation import SETTLE_TIMEOUT, read_generation, settled_generation
 from sdd_tui.workspace.snapshot import (
     BOARD_PATH,
     CONFIG_PATH,
@@ -33,7 +35,7 @@ from sdd_tui.workspace.snapshot import (
 )
 
 if TYPE_CHECKING:
-    from sdd_tui.formats.config import SddConfig
+    from sdd_tui.formats.config_view import ConfigView
 
 
 # The requirement reader of each layout's spec documents.
@@ -46,14 +48,16 @@ def load(
     cache: DocumentCache | None = None,
     parallel: bool = False,
     first: str | bool | None = False,
+    only: str | None = None,
 ) -> Loaded:
     """Find the root from ``path`` (default: the current folder) and load everything (or,
-    with ``first``, the features up to the one to show first: see ``load_root``)."""
+    with ``first``, the features up to the one to show first, with ``only`` the one feature
+    it names: see ``load_root``)."""
     start = Path.cwd() if path is None else Path(path)
     if not start.exists():
         raise WorkspaceError(f"no such file or directory: {start}")
     root = find_root(start)
-    return load_root(root, cache=cache, parallel=parallel, first=first)
+    return load_root(root, cache=cache, parallel=parallel, first=first, only=only)
 
 
 def load_root(
@@ -65,6 +69,7 @@ def load_root(
     changed: Iterable[str] | None = None,
     parallel: bool = False,
     first: str | bool | None = False,
+    only: str | None = None,
 ) -> Loaded:
     """Load the workspace at ``root``.
 
@@ -79,17 +84,30 @@ def load_root(
     feature ``first`` names, else the active one, else the first with open tasks), so its
     first frame waits for one feature, not a monorepo's hundreds; the snapshot is
     ``partial`` and ``load_root(root, previous=it, changed=())`` completes it.
+    ``only``: read just the feature it names (an operation on one feature, like
+    ``sdd-tui move``, needs no other); every feature when none matches, so that the caller
+    can name the close ones.  The snapshot is ``partial``.
     """
     with paused():
-        return _load_root(
-            root,
-            cache=cache,
-            previous=previous,
-            persist=persist,
-            changed=changed,
-            parallel=parallel,
-            first=first,
-        )
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        while True:
+            # A move may write tasks.md and board.json; reading one from before it and the
+            # other from after it would show a column the task never had: see generation.py.
+            generation = settled_generation(root)
+            loaded = _load_root(
+                root,
+                cache=cache,
+                previous=previous,
+                persist=persist,
+                changed=changed,
+                parallel=parallel,
+                first=first,
+                only=only,
+            )
+            if read_generation(root)[0] == generation or time.monotonic() > deadline:
+                break  # (a writer that never pauses gets no more than SETTLE_TIMEOUT)
+            changed = None  # that write's files are not among ``changed``: look at them all
+        return loaded
 
 
 _STATE_FILES = frozenset((CONFIG_PATH, BOARD_PATH, HISTORY_PATH))
@@ -123,6 +141,7 @@ def _load_root(
     changed: Iterable[str] | None = None,
     parallel: bool = False,
     first: str | bool | None = False,
+    only: str | None = None,
 ) -> Loaded:
     # Symlinks in the root's own path (macOS /tmp, a linked home or checkout) must not make
     # every file look like a link out of the workspace.
@@ -154,8 +173,12 @@ def _load_root(
     for key, value in board.get("tasks", {}).items():
         fid, _, _ = key.rpartition("/")
         by_feature.setdefault(fid, {})[key] = value
+    wanted = sources
+    if only is not None:
+        named = match_feature_id([src.id for src in sources], only)
+        wanted = [src for src in sources if src.id == named] or sources
     if parallel:
-        facts.prefetch(root, [want for src in sources for want in _wanted(src)])
+        facts.prefetch(root, [want for src in wanted for want in _wanted(src)])
     new_memo: dict[str, tuple[Any, Feature, list[Problem]]] = {}
     features = []
     active = active_feature(root, [src.id for src in sources])
@@ -163,8 +186,8 @@ def _load_root(
     if first is not False:
         ids = [src.id for src in sources]
         target = (match_feature_id(ids, first) if isinstance(first, str) else None) or active
-    partial = False
-    for n, src in enumerate(sources):
+    partial = len(wanted) < len(sources)
+    for n, src in enumerate(wanted):
         feature, feature_problems = _feature(
             root, src, facts, by_feature.get(src.id, {}), columns, memo, fresh
         )
@@ -211,14 +234,15 @@ def _read_raw(root: Path, relpath: str, problems: list[Problem]) -> bytes | None
 
 def _config(
     root: Path, problems: list[Problem]
-) -> tuple[SddConfig | None, tuple[str, ...], dict[str, str]]:
+) -> tuple[ConfigView | None, tuple[str, ...], dict[str, str]]:
     raw = _read_raw(root, CONFIG_PATH, problems)
     if raw is None:
         titles = {c: c.replace("_", " ").title() for c in DEFAULT_COLUMNS}
         return None, DEFAULT_COLUMNS, titles
-    from sdd_tui.formats.config import load_config  # pydantic only when there is a config
+    # validated with pydantic only when these bytes were not validated before
+    from sdd_tui.workspace.config_cache import load_config_view
 
-    config, found = load_config(raw, CONFIG_PATH)
+    config, found = load_config_view(root, raw, CONFIG_PATH)
     problems += found
     return config, config.column_ids, config.column_titles
 

@@ -15,7 +15,7 @@ from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature, Problem, Workspace
 
 if TYPE_CHECKING:
-    from sdd_tui.formats.config import SddConfig
+    from sdd_tui.formats.config_view import ConfigView
     from sdd_tui.workspace.documents import DocumentCache
     from sdd_tui.workspace.facts import FactsCache
 
@@ -52,7 +52,7 @@ class Loaded:
     root: Path
     board: dict[str, Any]
     board_raw: bytes | None
-    config: SddConfig | None
+    config: ConfigView | None
     cache: DocumentCache
     sources: list[FeatureSource]
     facts: FactsCache

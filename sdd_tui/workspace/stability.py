@@ -1,14 +1,19 @@
-"""Waiting until files written by someone else stop changing.
+"""Waiting until files an outside writer changed stop changing, before reading them.
 
-An agent or an editor may be half-way through a write when the watcher reports it: reading
-then would show a board with half its tasks.  The watcher's reload waits here until the
-reported files hold still.
+An agent may be half-way through a write when the watcher reports it.  A batch is read once
+its files stop changing between two looks; a file that looks cut off (empty, or its last
+byte not a newline: a writer stopped mid-line) must stay unchanged for ``SUSPECT_QUIET``
+instead, so an agent pausing in the middle of an in-place write does not show a board with
+half its tasks.  But a file that had no final newline before the change was not cut by it:
+it is written that way, and waiting 0.3 s on each of its changes only made it slow to show.
+So what each file ended with when last read is remembered (``FileEndings``).
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,20 +24,54 @@ STABLE_MAX_WAIT = 1.0
 SUSPECT_QUIET = 0.3  # a file that looks cut off must stay unchanged this long
 
 
+class FileEndings:
+    """Whether each file ended with a newline (or was missing) the last time it was read.
+
+    Unknown files count as having ended with one: their first change is judged as before.
+    """
+
+    def __init__(self) -> None:
+        self._ended: dict[Path, bool] = {}
+        self._lock = threading.Lock()
+
+    def had_newline(self, path: Path) -> bool:
+        with self._lock:
+            return self._ended.get(path, True)
+
+    def remember(self, paths: list[Path]) -> None:
+        """Note how ``paths`` end now (call it once their content is the one read)."""
+        ends = {p: not _looks_cut(p) for p in paths}
+        with self._lock:
+            self._ended.update(ends)
+
+
+# What this process last saw, for callers that keep no ``FileEndings`` of their own.
+SEEN = FileEndings()
+
+
 def wait_until_stable(
-    root: Path, paths: set[str], superseded: Callable[[], bool] | None = None
+    root: Path,
+    paths: set[str],
+    superseded: Callable[[], bool] | None = None,
+    endings: FileEndings | None = None,
 ) -> None:
     """Return once none of ``paths`` changes between two reads (or after a second).
 
-    A file that looks half-written — empty, or not ending in a newline (a writer stopped
-    mid-line) — must stay unchanged for ``SUSPECT_QUIET`` instead, so an agent pausing in
-    the middle of an in-place write does not show a board with half its tasks.
-    Returns early once ``superseded()`` says a newer batch will reload anyway.
+    A file that looks half-written — empty, or not ending in a newline — while it ended
+    with a newline before (``endings``, default: what this process saw last) must stay
+    unchanged for ``SUSPECT_QUIET`` instead.  Returns early once ``superseded()`` says a
+    newer batch will reload anyway.
     """
+    endings = SEEN if endings is None else endings
     files = [root / p for p in paths if p != "." and not p.startswith(".git/")]
+
+    def suspect() -> bool:
+        return any(_looks_cut(f) and endings.had_newline(f) for f in files)
+
     deadline = time.monotonic() + STABLE_MAX_WAIT
     last: dict[Path, tuple[int, int, int] | None] = {f: _stat(f) for f in files}
-    if _quiet_already(last) and not any(map(_looks_cut, files)):
+    if _quiet_already(last) and not suspect():
+        endings.remember(files)
         return  # last written STABLE_DELAY ago or more: no need to watch it for that long
     changed_at = time.monotonic()
     stable = 0
@@ -46,9 +85,10 @@ def wait_until_stable(
             continue
         stable += 1
         if stable >= STABLE_READS - 1 and (
-            time.monotonic() - changed_at >= SUSPECT_QUIET or not any(map(_looks_cut, files))
+            time.monotonic() - changed_at >= SUSPECT_QUIET or not suspect()
         ):
-            return
+            break
+    endings.remember(files)
 
 
 def _stat(path: Path) -> tuple[int, int, int] | None:

@@ -81,7 +81,7 @@ def relevant(root: Path, path: str) -> str | None:
         if parts[1:2] == ("HEAD",) or parts[1:2] == ("refs",):
             return rel.as_posix()
         return None
-    if parts[0] == ".sdd" and len(parts) > 1 and (parts[1] in ("cache", ".lock")):
+    if parts[0] == ".sdd" and len(parts) > 1 and (parts[1] in ("cache", ".lock", ".gitignore")):
         return None
     return rel.as_posix()
 

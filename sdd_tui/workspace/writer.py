@@ -18,10 +18,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from sdd_tui.workspace.atomic import replace_bytes
+from sdd_tui.workspace.atomic import create_bytes, replace_bytes
 from sdd_tui.workspace.fsread import ReadProblem, read_optional, resolve_target, within
+from sdd_tui.workspace.generation import LOCK_PATH, generation_at, set_generation
 
-LOCK_PATH = ".sdd/.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
@@ -105,13 +105,33 @@ def append_line(root: Path, path: Path, line: bytes) -> None:
         os.close(fd)
 
 
+class HeldLock:
+    """The workspace lock while it is held."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    @contextlib.contextmanager
+    def several_files(self) -> Iterator[None]:
+        """Bracket a write of more than one file: the write generation is odd meanwhile
+        (see ``workspace/generation.py``), so readers re-read instead of pairing a file
+        from before it with a file from after it."""
+        odd = generation_at(self._fd) // 2 * 2 + 1
+        set_generation(self._fd, odd)
+        try:
+            yield
+        finally:
+            set_generation(self._fd, odd + 1)
+
+
 @contextlib.contextmanager
-def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[None]:
+def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[HeldLock]:
     """An exclusive advisory lock shared by every sdd-tui process on this workspace."""
     import fcntl
 
     lock = root / LOCK_PATH
     lock.parent.mkdir(parents=True, exist_ok=True)
+    ensure_sdd_gitignore(root)
     fd = os.open(lock, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o666)
     deadline = time.monotonic() + timeout
     try:
@@ -125,6 +145,36 @@ def workspace_lock(root: Path, timeout: float = 10.0) -> Iterator[None]:
                 if time.monotonic() > deadline:
                     raise WriteRefused("workspace is locked by another sdd-tui process") from None
                 time.sleep(0.005)
-        yield
+        yield HeldLock(fd)
     finally:
         os.close(fd)
+
+
+SDD_GITIGNORE = ".sdd/.gitignore"
+# What sdd-tui keeps in .sdd/ that is no one's to commit: the lock (and its write
+# generation), the parse cache, atomic writes' temp files, backups of a corrupt board.json.
+SDD_IGNORED = (".lock", "cache/", ".*.sdd-tmp", "board.json.corrupt-*")
+SDD_GITIGNORE_TEXT = (
+    "# Written by sdd-tui: its lock, cache and temp files stay out of git. board.json,\n"
+    "# history.jsonl and config.yaml are meant to be committed. This file ignores itself;\n"
+    "# sdd-tui never rewrites it once it exists.\n" + "\n".join((*SDD_IGNORED, ".gitignore", ""))
+).encode()
+
+
+def ensure_sdd_gitignore(root: Path) -> bool:
+    """Create ``.sdd/.gitignore`` when there is none; ``True`` when it was created.
+
+    Called whenever sdd-tui takes the workspace lock (which creates ``.sdd/`` and the lock
+    file), so those never show up in ``git status``.  An existing file, whoever wrote it, is
+    never changed (``sdd-tui init`` adds missing lines to it, and says so); the file ignores
+    itself, so creating it leaves nothing new to commit either.  Only inside a real ``.sdd``
+    folder (not a symlink to somewhere else).
+    """
+    folder = root / ".sdd"
+    target = root / SDD_GITIGNORE
+    if os.path.lexists(target) or folder.is_symlink() or not folder.is_dir():
+        return False
+    try:
+        return create_bytes(target, SDD_GITIGNORE_TEXT)
+    except OSError:
+        return False  # a read-only .sdd/: nothing to keep clean then
