@@ -157,3 +157,18 @@ def test_own_write_of_a_file_that_vanished_is_still_a_change(session: Session) -
     change = session.edit(board_ops.move, FEATURE, key, "done", select=key)
     os.remove(session.loaded.root / change.files[0])
     assert session.outside_change({change.files[0]}) is not None
+
+
+def test_the_first_full_reread_remembers_how_each_document_ends(sample: Path) -> None:
+    """A document without a final newline is not taken for a writer cut off mid-line the
+    first time it changes (the full re-read the watcher asks for once it listens)."""
+    from sdd_tui.workspace.stability import SEEN
+
+    path = sample / TASKS
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    session = Session(load(sample))
+    ticket = session.outside_change({"."})
+    assert ticket is not None
+    assert session.read_outside(ticket[1], ticket[0]) is not None
+    assert SEEN.had_newline(path) is False
+    assert SEEN.had_newline(sample / f"specs/{FEATURE}/spec.md") is True

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdd_tui import gcpolicy, operations, workspace
@@ -170,7 +171,12 @@ class Session:
             return None
         # "." means "anything": walk the folders again; else only the reported files changed
         changed = None if "." in paths else paths
-        return base, workspace.load_root(base.root, previous=base, persist=False, changed=changed)
+        loaded = workspace.load_root(base.root, previous=base, persist=False, changed=changed)
+        if "." in paths:
+            # How every document ends now: a later write that leaves one without its final
+            # newline is then judged against this, not taken for a writer cut off mid-line.
+            workspace.stability.SEEN.remember(_document_paths(loaded))
+        return base, loaded
 
     def deliver(self, base: Loaded, loaded: Loaded, ticket: int, paths: frozenset[str]) -> bool:
         """Take a snapshot read by :meth:`read_outside`.  False when it must be read again:
@@ -287,3 +293,12 @@ class Session:
             if not f.archived:
                 return f.id
         return ws.features[0].id if ws.features else None
+
+
+def _document_paths(loaded: Loaded) -> list[Path]:
+    root = loaded.root
+    paths: set[str] = set()
+    for f in loaded.workspace.features:
+        paths.update(p for p in f.documents.values() if p)
+        paths.update(f.checklist_files)
+    return [root / p for p in sorted(paths)]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sdd_tui.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from sdd_tui.workspace import git, results
+    from sdd_tui.workspace import git, results, stability
     from sdd_tui.workspace.loader import load_root
     from sdd_tui.workspace.stability import wait_until_stable
     from sdd_tui.workspace.watcher import watch_workspace
@@ -20,6 +20,13 @@ __getattr__, __dir__ = lazy_names(
         "wait_until_stable": "stability",
         "watch_workspace": "watcher",
     },
-    modules=("git", "results"),
+    modules=("git", "results", "stability"),
 )
-__all__ = ["git", "load_root", "results", "wait_until_stable", "watch_workspace"]
+__all__ = [
+    "git",
+    "load_root",
+    "results",
+    "stability",
+    "wait_until_stable",
+    "watch_workspace",
+]
