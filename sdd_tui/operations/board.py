@@ -23,6 +23,7 @@ from sdd_tui.formats.board_state import (
     update_entry,
 )
 from sdd_tui.formats.tasks import board_key, build_tasks
+from sdd_tui.layouts import layout_of
 from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
@@ -93,6 +94,7 @@ def move(
     if feature.read_only:
         raise OperationError(f"feature '{feature.id}' is read-only")
     root = loaded.root
+    native = layout_of(feature).native_in_progress  # [-] is the box of "in progress"
     files: list[str] = []
     with workspace_lock(root):
         _check_board(root)  # before the Markdown changes: a move is whole or nothing
@@ -103,7 +105,7 @@ def move(
             lambda doc, box: (
                 mark
                 if mark is not None
-                else _target_mark(feature.layout, box.mark, column, columns, doc)
+                else _target_mark(native, box.mark, column, columns, doc)
             ),
             what=f"task {task.key}",
             cache=loaded.cache,
@@ -112,7 +114,7 @@ def move(
             files.append(task.path)
         from_column = task.column
         stored: str | None = column if columns.between(column) else None
-        if feature.layout == "kiro" and column == columns.in_progress:
+        if native and column == columns.in_progress:
             stored = None
         if column == columns.first and _defaults_in_progress(loaded, feature, task):
             stored = column
@@ -232,7 +234,12 @@ def _locator(feature: Feature, key: str, loaded: Loaded):
 
     def locate(doc: ParsedDoc) -> BoxItem | None:
         tasks, _ = build_tasks(
-            feature.id, feature.layout, doc.boxes, {}, loaded.columns, in_progress_sections=sections
+            feature.id,
+            doc.boxes,
+            {},
+            loaded.columns,
+            native_in_progress=layout_of(feature).native_in_progress,
+            in_progress_sections=sections,
         )
         for t, box in zip(tasks, doc.boxes, strict=True):
             if t.key == key:
@@ -242,10 +249,12 @@ def _locator(feature: Feature, key: str, loaded: Loaded):
     return locate
 
 
-def _target_mark(layout: str, current: str, column: str, columns: Columns, doc: ParsedDoc) -> str:
+def _target_mark(
+    native_in_progress: bool, current: str, column: str, columns: Columns, doc: ParsedDoc
+) -> str:
     if column == columns.done:
         return current if current in DONE_MARKS else done_char(doc)
-    if layout == "kiro":
+    if native_in_progress:
         return " " if column == columns.first else "-"
     if current in DONE_MARKS:
         return " "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sdd_tui.formats.tasks import build_checklist
+from sdd_tui.layouts import layout_of
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
@@ -45,7 +46,7 @@ def checklist_files(feature: Feature) -> list[str]:
     """The files a feature's checklist items come from, in the loader's order."""
     order: list[str] = []
     spec = feature.documents.get("spec")
-    if spec and feature.layout in ("speckit", "zencoder"):
+    if spec and layout_of(feature).spec_is_checklist:
         order.append(spec)
     order += [p for p in feature.checklist_files if p not in order]
     for item in feature.checklist:

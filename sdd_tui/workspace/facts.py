@@ -50,14 +50,14 @@ if TYPE_CHECKING:  # the parsers are imported on the first cache miss (``_parse`
     from sdd_tui.formats.tasks import CheckRow, TaskRow
     from sdd_tui.formats.text import SourceText
 
-FORMAT = 4
+FORMAT = 5  # 5: requirement kinds named by reader (prefixed, numbered, named)
 PREFETCH_MIN_FILES = 16  # a fork (~5 ms with the results' transfer) pays from about here
 PREFETCH_MIN_BYTES = 256 * 1024
 RACY_NS = 3_000_000_000
 CACHE_NAME = "parse-cache.bin"
 _MAGIC = b"SDDTUI-PARSE-CACHE\n"
 
-TASKS = "tasks"  # the kind for a tasks file; other kinds name a requirement reader or None
+TASKS = "tasks"  # the kind for a tasks file; others: a requirements.READERS key, or None
 Signature = tuple[int, int, int, int]
 
 
@@ -121,12 +121,7 @@ def facts_from(
     checks = tuple(checklist_rows(boxes))
     reqs: tuple[tuple[str, str, str, int], ...] = ()
     if kind is not None:
-        reader = {
-            "speckit": requirements.speckit_requirements,
-            "kiro": requirements.kiro_requirements,
-            "openspec": requirements.openspec_requirements,
-        }[kind]
-        found = reader("", relpath, src, md)
+        found = requirements.READERS[kind]("", relpath, src, md)
         reqs = tuple((r.id, r.kind, r.text, r.line) for r in found)
     clar = tuple((c.text, c.line) for c in requirements.clarifications("", relpath, src, md))
     return DocFacts(relpath, checks, (), (), reqs, clar, heads, outside)
