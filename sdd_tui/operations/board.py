@@ -103,9 +103,7 @@ def move(
             task.path,
             _locator(feature, task.key, loaded),
             lambda doc, box: (
-                mark
-                if mark is not None
-                else _target_mark(native, box.mark, column, columns, doc)
+                mark if mark is not None else _target_mark(native, box.mark, column, columns, doc)
             ),
             what=f"task {task.key}",
             cache=loaded.cache,
