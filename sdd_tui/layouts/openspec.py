@@ -1,5 +1,6 @@
-"""OpenSpec: ``openspec/changes/<id>/`` with ``proposal.md``, ``design.md``, ``tasks.md`` and
-delta specs under ``specs/``; ``changes/archive/`` holds archived changes."""
+"""OpenSpec: ``openspec/changes/<id>/`` with ``proposal.md``, ``design.md``, ``tasks.md`` (or
+``task.md``) and delta specs under ``specs/``; ``changes/archive/`` and ``openspec/archive/``
+hold archived changes."""
 
 from __future__ import annotations
 
@@ -7,21 +8,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdd_tui.layouts.base import Layout, PaneDocuments, Reader, add
-from sdd_tui.layouts.scan import entries, is_dir, other_markdown, present, rel, walk_md
+from sdd_tui.layouts.scan import (
+    entries,
+    first_present,
+    is_dir,
+    other_markdown,
+    present,
+    rel,
+    walk_md,
+)
 from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Feature, Problem
 
 if TYPE_CHECKING:
     from sdd_tui.formats.completeness import CriterionBlock, SectionStatus
 
-STANDARD = frozenset({"proposal.md", "design.md", "tasks.md"})
+STANDARD = frozenset({"proposal.md", "design.md"})
+OLD_ARCHIVE = "openspec/archive"  # where archived changes went before changes/archive/
 
 
 class OpenSpec(Layout):
     name = "openspec"
     title = "OpenSpec"
     root_markers = ("openspec",)
-    territory = ("openspec/changes",)
+    territory = ("openspec/changes", OLD_ARCHIVE)
     plan_required = False  # design.md is optional in OpenSpec
     requirement_reader = "named"
     named_requirements = True
@@ -29,21 +39,27 @@ class OpenSpec(Layout):
     review_criteria_label = "scenarios"
 
     def discover(self, root: Path, problems: list[Problem]) -> list[FeatureSource]:
+        out: list[FeatureSource] = []
         base = root / "openspec" / "changes"
-        if not is_dir(base):
-            return []
-        out = []
-        for e in entries(base, problems, root):
-            folder = base / e.name
-            if not is_dir(folder) or e.name.startswith("."):
-                continue
-            if e.name == "archive":
-                for e2 in entries(folder, problems, root):
-                    if is_dir(folder / e2.name) and not e2.name.startswith("."):
-                        out.append(self._change(root, folder / e2.name, True, problems))
-                continue
-            out.append(self._change(root, folder, False, problems))
+        if is_dir(base):
+            for e in entries(base, problems, root):
+                folder = base / e.name
+                if e.name.startswith(".") or not is_dir(folder):
+                    continue
+                if e.name == "archive":  # in name order among the changes, as before
+                    out += self._archive(root, folder, problems)
+                else:
+                    out.append(self._change(root, folder, False, problems))
+        if is_dir(root / OLD_ARCHIVE):
+            out += self._archive(root, root / OLD_ARCHIVE, problems)
         return out
+
+    def _archive(self, root: Path, folder: Path, problems: list[Problem]) -> list[FeatureSource]:
+        return [
+            self._change(root, folder / e.name, True, problems)
+            for e in entries(folder, problems, root)
+            if not e.name.startswith(".") and is_dir(folder / e.name)
+        ]
 
     def _change(
         self, root: Path, folder: Path, archived: bool, problems: list[Problem]
@@ -52,13 +68,15 @@ class OpenSpec(Layout):
         f.documents = {
             "spec": present(root, folder / "proposal.md"),
             "plan": present(root, folder / "design.md"),
-            "tasks": present(root, folder / "tasks.md"),
+            "tasks": first_present(root, folder, "tasks.md", "task.md"),
         }
         deltas = walk_md(root, folder / "specs", problems)
         for p in deltas:
             f.extras.append((p.split("/specs/", 1)[-1], p))
         f.requirement_files = [p for p in deltas if not p.lower().endswith("readme.md")]
-        f.extras += other_markdown(root, folder, STANDARD, problems)
+        tasks = f.documents["tasks"]
+        standard = STANDARD | {tasks.rsplit("/", 1)[-1]} if tasks else STANDARD
+        f.extras += other_markdown(root, folder, standard, problems)
         return f
 
     def claims_specs_folder(self, folder: Path) -> bool:

@@ -7,14 +7,25 @@ turn and keeps the feature IDs unique.
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 from sdd_tui import layouts
+from sdd_tui.layouts.scan import SKIP_DIRS
 from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Problem
 from sdd_tui.workspace.snapshot import WorkspaceError
 
-__all__ = ["active_feature", "current_branch", "discover", "find_root", "root_markers"]
+__all__ = [
+    "UNREAD",
+    "active_feature",
+    "current_branch",
+    "discover",
+    "find_root",
+    "root_markers",
+    "unread_documents",
+]
 
 
 def root_markers() -> tuple[str, ...]:
@@ -61,8 +72,10 @@ def discover(root: Path) -> tuple[list[FeatureSource], list[Problem]]:
     is kept by the first and prefixed with its layout's name for the others."""
     problems: list[Problem] = []
     features: list[FeatureSource] = []
-    for layout in _registered():
+    found = _registered()
+    for layout in found:
         features += layout.discover(root, problems)
+    problems += unread_documents(root, found, features)
     seen: dict[str, FeatureSource] = {}
     for f in features:
         if f.id in seen:
@@ -76,6 +89,83 @@ def discover(root: Path) -> tuple[list[FeatureSource], list[Problem]]:
             f.id = f"{f.layout}:{f.id}"
         seen[f.id] = f
     return features, problems
+
+
+# Documents that make a folder look like spec-driven development, and what in them shows it.
+_SDD_NAMES = frozenset({"tasks.md", "task.md", "spec.md", "requirements.md"})
+_CHECKBOX_TASK = re.compile(rb"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX-]\]", re.MULTILINE)
+_REQUIREMENT_ID = re.compile(rb"\b(?:FR|NFR)-\d+")
+UNREAD = "belongs to no feature sdd-tui reads"
+_UNREAD_DEPTH = 4  # folders below a layout's territory that are searched
+_UNREAD_LIMIT = 1024 * 1024
+
+
+def unread_documents(
+    root: Path, found: tuple[layouts.Layout, ...], features: list[FeatureSource]
+) -> list[Problem]:
+    """A problem for each ``tasks.md``/``task.md``/``spec.md``/``requirements.md`` with
+    checkbox tasks or FR IDs in a layout's folders (``specs/``, ``.kiro/specs/``, …) that no
+    feature holds: a layout variant sdd-tui does not read must not be skipped in silence.
+
+    Feature folders are not entered, so this lists only the folders that hold no feature.
+    """
+    claimed_dirs = {f.path for f in features}
+    claimed: set[str] = set(claimed_dirs)
+    for f in features:
+        claimed.update(p for p in f.documents.values() if p)
+        claimed.update(p for _, p in f.extras)
+        claimed.update(f.checklist_files)
+        claimed.update(f.requirement_files)
+    out: list[Problem] = []
+    for territory in dict.fromkeys(t for layout in found for t in layout.territory):
+        if territory in claimed_dirs:
+            continue
+        _unread_below(root, territory, 0, claimed_dirs, claimed, out)
+    return out
+
+
+def _unread_below(
+    root: Path,
+    folder: str,
+    depth: int,
+    claimed_dirs: set[str],
+    claimed: set[str],
+    out: list[Problem],
+) -> None:
+    try:
+        with os.scandir(root / folder) as it:
+            listed = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in it)
+    except OSError:
+        return  # not there (the usual case), or reported by the layout that lists it
+    for name, is_folder in listed:
+        path = f"{folder}/{name}"
+        if is_folder:
+            if (
+                depth < _UNREAD_DEPTH
+                and path not in claimed_dirs
+                and not name.startswith(".")
+                and name not in SKIP_DIRS
+            ):
+                _unread_below(root, path, depth + 1, claimed_dirs, claimed, out)
+        elif name.lower() in _SDD_NAMES and path not in claimed:
+            what = _looks_like_sdd(root, path)
+            if what:
+                out.append(Problem(path, f"{what}, but {UNREAD}"))
+
+
+def _looks_like_sdd(root: Path, path: str) -> str | None:
+    from sdd_tui.workspace.fsread import ReadProblem, read_file
+
+    try:
+        data = read_file(root, root / path, limit=_UNREAD_LIMIT).data
+    except (ReadProblem, OSError):
+        return None
+    tasks = len(_CHECKBOX_TASK.findall(data))
+    if tasks:
+        return f"{tasks} checkbox task{'s' if tasks != 1 else ''}"
+    if _REQUIREMENT_ID.search(data):
+        return "requirement IDs (FR-…)"
+    return None
 
 
 def active_feature(root: Path, ids: list[str]) -> str | None:
