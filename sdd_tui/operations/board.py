@@ -27,7 +27,7 @@ from sdd_tui.layouts import layout_of
 from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
-from sdd_tui.operations.boxes import OperationError, done_char, set_box
+from sdd_tui.operations.boxes import OperationError, check_writable, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.fsread import ReadProblem, read_optional
 from sdd_tui.workspace.snapshot import BOARD_PATH, Loaded
@@ -85,14 +85,15 @@ def move(
     *,
     mark: str | None = None,
     rank: float | object | None = ...,
+    force: bool = False,
 ) -> Change:
-    """Move a task to ``column``; ``mark`` forces the box character (used by undo/redo)."""
+    """Move a task to ``column``; ``mark`` forces the box character (used by undo/redo);
+    ``force`` moves a task of an archived feature (refused otherwise)."""
     columns = loaded.columns
     if column not in columns.ids:
         raise OperationError(f"unknown column '{column}' (columns: {', '.join(columns.ids)})")
     feature, task = resolve(loaded, feature_ref, task_ref)
-    if feature.read_only:
-        raise OperationError(f"feature '{feature.id}' is read-only")
+    check_writable(feature, force=force)
     root = loaded.root
     native = layout_of(feature).native_in_progress  # [-] is the box of "in progress"
     files: list[str] = []
@@ -137,19 +138,18 @@ def move(
     )
 
 
-def toggle(loaded: Loaded, feature_ref: str, task_ref: str) -> Change:
+def toggle(loaded: Loaded, feature_ref: str, task_ref: str, *, force: bool = False) -> Change:
     """Done ⇄ the first column."""
     _, task = resolve(loaded, feature_ref, task_ref)
     columns = loaded.columns
     target = columns.first if task.done else columns.done
-    return move(loaded, feature_ref, task_ref, target)
+    return move(loaded, feature_ref, task_ref, target, force=force)
 
 
 def reorder(loaded: Loaded, feature_ref: str, task_ref: str, delta: int) -> Change:
     """Move a card up (``delta`` < 0) or down inside its column; writes only its rank."""
     feature, task = resolve(loaded, feature_ref, task_ref)
-    if feature.read_only:
-        raise OperationError(f"feature '{feature.id}' is read-only")
+    check_writable(feature)
     cards = feature.column_tasks(task.column)
     pos = cards.index(task)
     new_pos = max(0, min(len(cards) - 1, pos + delta))

@@ -15,7 +15,7 @@ from sdd_tui.layouts import layout_of
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
-from sdd_tui.operations.boxes import OperationError, done_char, set_box
+from sdd_tui.operations.boxes import OperationError, check_writable, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.writer import WriteRefused, workspace_lock
 
@@ -98,6 +98,8 @@ def set_item(loaded: Loaded, feature_ref: str, key: str, checked: bool | None = 
     item = find_item(feature, key)
     if item is None:
         raise OperationError(f"unknown checklist item '{key}' in feature '{feature.id}'")
+    if feature.archived:  # (tasks.md behind an outside link leaves the checklists writable)
+        check_writable(feature)
 
     def new_mark(doc: ParsedDoc, box: BoxItem) -> str:
         want = (box.mark not in DONE_MARKS) if checked is None else checked

@@ -359,7 +359,9 @@ def _feature(
         layout=src.layout,
         path=src.path,
         archived=src.archived,
-        read_only=tasks_doc is not None and tasks_doc.outside,
+        # an archive is history (moves refused unless forced); a file behind a symlink that
+        # leaves the workspace is never written
+        read_only=src.archived or (tasks_doc is not None and tasks_doc.outside),
         documents=dict(docs),
         extra_documents=tuple(src.extras),
         checklist_files=tuple(src.checklist_files),
