@@ -137,10 +137,10 @@ def _print_status(ws: Workspace) -> None:
     if ws.features:
         _print_table(console, table)
     else:
-        console.print(
-            "No features found (looked for specs/, .kiro/specs/, openspec/changes/, "
-            ".zencoder/specs/)."
-        )
+        from sdd_tui.layouts import all_layouts
+
+        places = ", ".join(f"{t}/" for layout in all_layouts() for t in layout.territory)
+        console.print(f"No features found (looked for {safe(places)}).")
     _print_problems(ws)
 
 
