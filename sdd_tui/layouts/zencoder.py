@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sdd_tui.layouts.base import Layout, PaneDocuments
 from sdd_tui.layouts.scan import entries, first_present, is_dir, rel
-from sdd_tui.layouts.speckit import speckit_panes
+from sdd_tui.layouts.speckit import SPECKIT, speckit_panes
 from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Feature, Problem
 
@@ -83,9 +83,7 @@ class Zencoder(Layout):
         return speckit_panes(feature)
 
     def defines_id(self, key: str) -> bool:
-        from sdd_tui.layouts.speckit import SPECKIT
-
-        return SPECKIT.defines_id(key)
+        return SPECKIT.defines_id(key)  # the same FR-001 style reader
 
 
 ZENCODER = Zencoder()
