@@ -27,6 +27,25 @@ def test_the_import_contracts_hold() -> None:
     assert "0 broken" in out.stdout
 
 
+def test_no_code_outside_the_layouts_compares_layout_names() -> None:
+    """Layout knowledge lives behind the layout protocol (sdd_tui/layouts/)."""
+    import re
+
+    names = "kiro|speckit|openspec|zencoder"
+    compare = re.compile(
+        rf"""(==|!=)\s*["']({names})["']|["']({names})["']\s*(==|!=)"""
+        rf"""|\bin\s*[\(\[{{]\s*["']({names})["']|["']({names})["']\s*:"""
+    )
+    offenders = []
+    for path in (REPO / "sdd_tui").rglob("*.py"):
+        if "layouts" in path.relative_to(REPO / "sdd_tui").parts:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if compare.search(line):
+                offenders.append(f"{path.relative_to(REPO)}:{n}: {line.strip()}")
+    assert offenders == []
+
+
 def _screens() -> list[type]:
     """Every screen class of the UI (imported, so their modules are checked too)."""
     import importlib

@@ -11,8 +11,8 @@ from sdd_tui.formats.completeness import (
     kiro_blocks,
     normalise,
     openspec_blocks,
-    spec_completeness,
 )
+from sdd_tui.layouts import layout_of
 
 SPECKIT = """\
 # Feature Specification: Demo
@@ -37,7 +37,10 @@ A user exports.
 
 def statuses(layout: str, text: str, path: str = "spec.md") -> dict[str, tuple[str, int | None]]:
     doc = parse_md(text, path)
-    return {s.name: (s.status, s.line) for s in spec_completeness(layout, path, doc.src, doc.md)}
+    return {
+        s.name: (s.status, s.line)
+        for s in layout_of(layout).spec_completeness(path, doc.src, doc.md)
+    }
 
 
 def test_normalise_ignores_case_suffix_numbering_and_ampersand() -> None:

@@ -118,7 +118,7 @@ def _many_files(tmp_path: Path) -> tuple[Path, list[tuple[str, str | None]]]:
             "# Check\n\n- [ ] CHK001 Clear? [Gap, Spec §FR-001]\n", encoding="utf-8"
         )
         rel = f"specs/00{f}-f"
-        wanted += [(f"{rel}/tasks.md", TASKS), (f"{rel}/spec.md", "speckit")]
+        wanted += [(f"{rel}/tasks.md", TASKS), (f"{rel}/spec.md", "prefixed")]
         wanted += [(f"{rel}/checklists/req.md", None), (f"{rel}/missing.md", None)]
     return root, wanted
 

@@ -30,8 +30,8 @@ def test_parsing_anything_never_raises(raw: bytes) -> None:
     except DecodeProblem as exc:
         assert exc.line is None or exc.line >= 1
         return
-    for layout in ("speckit", "kiro", "openspec", "zencoder"):
-        tasks, _problems = build_tasks("f", layout, doc.boxes, {}, COLUMNS)
+    for native in (False, True):
+        tasks, _problems = build_tasks("f", doc.boxes, {}, COLUMNS, native_in_progress=native)
         assert len({t.key for t in tasks}) == len(tasks)
         keys = {t.key for t in tasks}
         assert all(t.parent is None or t.parent in keys for t in tasks)

@@ -7,6 +7,7 @@ from fixtures_core import parse_md
 
 from sdd_tui.formats.task_grammar import checklist_tags, parse_task_text, slug
 from sdd_tui.formats.tasks import build_checklist, build_tasks
+from sdd_tui.layouts import layout_of
 from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Columns, Problem
 
@@ -15,7 +16,8 @@ COLUMNS = Columns(("todo", "in_progress", "review", "done"))
 
 def tasks_of(text: str, layout: str = "speckit") -> tuple[list[Task], list[Problem]]:
     doc = parse_md(text, "tasks.md")
-    return build_tasks("f", layout, doc.boxes, {}, COLUMNS)
+    native = layout_of(layout).native_in_progress
+    return build_tasks("f", doc.boxes, {}, COLUMNS, native_in_progress=native)
 
 
 def one(text: str, layout: str = "speckit") -> Task:

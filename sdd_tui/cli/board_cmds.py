@@ -57,21 +57,30 @@ def move(argv: list[str]) -> int:
     p.add_argument("--path", help="workspace folder (default: current, searched upwards)")
     p.add_argument("ref", metavar="FEATURE/TASK", help="e.g. 002-meal-planner/T009")
     p.add_argument("column", metavar="COLUMN", help="e.g. todo, in_progress, review, done")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="move a task of an archived feature too (archives are history: refused otherwise)",
+    )
     args = p.parse_args(argv)
     feature_ref, sep, task_ref = args.ref.partition("/")
     if not sep or not feature_ref or not task_ref:
         raise CliError(f"expected FEATURE/TASK, got '{args.ref}'")
     loaded = load_workspace(args.path, one_shot=True, only=feature_ref)
     from sdd_tui.operations.board import move as move_op
-    from sdd_tui.operations.boxes import OperationError
+    from sdd_tui.operations.boxes import ArchivedFeature, OperationError
     from sdd_tui.operations.history import HistoryNotRecorded, apply_and_record
     from sdd_tui.workspace.writer import WriteRefused
 
     warning = None
     try:
-        change = apply_and_record(loaded, move_op, feature_ref, task_ref, args.column)
+        change = apply_and_record(
+            loaded, move_op, feature_ref, task_ref, args.column, force=args.force
+        )
     except HistoryNotRecorded as exc:  # the move itself is done
         change, warning = exc.change, str(exc)
+    except ArchivedFeature as exc:
+        raise CliError(f"{exc}; nothing written (--force to move it anyway)") from None
     except (OperationError, WriteRefused) as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
@@ -131,10 +140,10 @@ def _print_status(ws: Workspace) -> None:
     if ws.features:
         _print_table(console, table)
     else:
-        console.print(
-            "No features found (looked for specs/, .kiro/specs/, openspec/changes/, "
-            ".zencoder/specs/)."
-        )
+        from sdd_tui.layouts import all_layouts
+
+        places = ", ".join(f"{t}/" for layout in all_layouts() for t in layout.territory)
+        console.print(f"No features found (looked for {safe(places)}).")
     _print_problems(ws)
 
 

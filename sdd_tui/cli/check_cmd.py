@@ -1,7 +1,8 @@
 """``sdd-tui check``: the CI gate.
 
 Prints one linter-style line per finding (``path:line: rule-id: message``) and a summary, or
-JSON with ``--json``.  Exit 1 when any finding is an error, 0 otherwise, 2 for usage errors.
+JSON with ``--json``.  Exit 1 when any finding is an error, or when no feature was read but
+files that look like SDD documents were found; 0 otherwise, 2 for usage errors.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from sdd_tui.cli.common import CliError, load_workspace, parser, print_json
 from sdd_tui.operations.checks import RULES, CheckReport, run_checks
 from sdd_tui.textsafe import safe
+from sdd_tui.workspace.discover import UNREAD
 
 _EPILOG_WIDTH = 28
 
@@ -25,7 +27,8 @@ def check(argv: list[str]) -> int:
     p.epilog = (
         "rules (id, default severity; set per rule in .sdd/config.yaml 'checks:' to "
         f'error, warning or "off"):\n{rules}\n\n'
-        "exit status: 1 when any finding is an error, 0 otherwise, 2 for usage errors"
+        "exit status: 1 when any finding is an error or when no feature was read but files\n"
+        "look like SDD documents, 0 otherwise, 2 for usage errors"
     )
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("path", nargs="?", help="workspace folder (default: current, searched upwards)")
@@ -47,6 +50,16 @@ def check(argv: list[str]) -> int:
         print(f"{len(problems)} problem(s):", file=sys.stderr)
         for pr in problems:
             print(f"  {safe(str(pr))}", file=sys.stderr)
+    unread = [p for p in loaded.workspace.problems if p.message.endswith(UNREAD)]
+    if unread and not loaded.workspace.features:
+        # "0 features, no findings" would pass CI on a layout sdd-tui cannot read
+        n = len(unread)
+        print(
+            f"sdd-tui check: no feature read, but {n} file{'s' if n != 1 else ''} look like "
+            f"SDD documents (first: {safe(unread[0].path)})",
+            file=sys.stderr,
+        )
+        return max(report.exit_code, 1)
     return report.exit_code
 
 

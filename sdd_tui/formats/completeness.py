@@ -1,6 +1,7 @@
 """Spec completeness: a spec's sections compared with its layout's template.
 
-Each layout has a template of sections a finished spec holds:
+Each layout has a template of sections a finished spec holds (``Layout.template`` in
+``sdd_tui.layouts``; this module is given the sections, it knows no layout):
 
 * Spec Kit (``spec-template.md``): the mandatory *User Scenarios & Testing*, *Requirements*
   and *Success Criteria*.
@@ -25,26 +26,6 @@ import re
 from sdd_tui.formats.markdown import MdHeading, MdStructure
 from sdd_tui.formats.text import SourceText
 from sdd_tui.model.record import record
-
-SPECKIT_SECTIONS = ("User Scenarios & Testing", "Requirements", "Success Criteria")
-ZENCODER_SECTIONS = (
-    "Overview",
-    "Functional Requirements",
-    "Non-Functional Requirements",
-    "Technical Constraints",
-    "Architecture",
-    "Testing Requirements",
-    "Success Criteria",
-)
-KIRO_SECTIONS = ("Introduction", "Requirements")
-OPENSPEC_SECTIONS = ("Why", "What Changes")
-
-TEMPLATES: dict[str, tuple[str, ...]] = {
-    "speckit": SPECKIT_SECTIONS,
-    "zencoder": ZENCODER_SECTIONS,
-    "kiro": KIRO_SECTIONS,
-    "openspec": OPENSPEC_SECTIONS,
-}
 
 # Other names the same section goes by in real specs.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -163,21 +144,6 @@ def check_sections(
     return out
 
 
-def spec_completeness(
-    layout: str, path: str, src: SourceText, md: MdStructure
-) -> list[SectionStatus]:
-    """Template sections of the spec document ``path`` (Kiro/OpenSpec: with criteria gaps)."""
-    if layout == "kiro" and path.rsplit("/", 1)[-1].lower() == "bugfix.md":
-        return []  # bugfix specs follow another template
-    sections = TEMPLATES.get(layout)
-    if sections is None:
-        return []
-    out = check_sections(sections, path, src, md)
-    if layout == "kiro":
-        out += _kiro_gaps(path, src, md)
-    return out
-
-
 def delta_spec_gaps(path: str, src: SourceText, md: MdStructure) -> list[SectionStatus]:
     """OpenSpec delta spec: every requirement needs at least one scenario."""
     out: list[SectionStatus] = []
@@ -195,7 +161,8 @@ def delta_spec_gaps(path: str, src: SourceText, md: MdStructure) -> list[Section
     return out
 
 
-def _kiro_gaps(path: str, src: SourceText, md: MdStructure) -> list[SectionStatus]:
+def kiro_gaps(path: str, src: SourceText, md: MdStructure) -> list[SectionStatus]:
+    """Kiro requirements without a user story or without numbered acceptance criteria."""
     out: list[SectionStatus] = []
     for block in kiro_blocks(path, src, md):
         if not block.story:

@@ -157,3 +157,13 @@ def clarifications(
                 continue  # a withdrawn question is no open one
             out.append(Clarification(feature, (m.group(1) or "").strip(), path, i + 1))
     return out
+
+
+# Requirement readers by the name a layout gives (``Layout.requirement_reader``): prefixed IDs
+# (``FR-001``, ``SC-002``, user stories), numbered acceptance criteria under
+# ``Requirement N`` (``1.2``), named ``### Requirement: <name>`` blocks.
+READERS = {
+    "prefixed": speckit_requirements,
+    "numbered": kiro_requirements,
+    "named": openspec_requirements,
+}

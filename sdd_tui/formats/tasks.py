@@ -17,17 +17,19 @@ def board_key(feature: str, task_key: str) -> str:
 
 def column_for(
     mark: str,
-    layout: str,
     stored: str | None,
     columns: Columns,
     *,
+    native_in_progress: bool = False,
     in_progress_default: bool = False,
 ) -> str:
-    """The board column of a task: the box decides done; board.json the columns between."""
+    """The board column of a task: the box decides done; board.json the columns between.
+
+    ``native_in_progress``: the layout's own tools write ``[-]`` for a task in progress."""
     if mark in DONE_MARKS:
         return columns.done
     between = stored if stored is not None and columns.between(stored) else None
-    if layout == "kiro":
+    if native_in_progress:
         if mark == "-":
             return between or columns.in_progress
         if mark == " ":
@@ -133,11 +135,11 @@ def task_rows_of(
 
 def tasks_from_rows(
     feature: str,
-    layout: str,
     rows: Sequence[TaskRow],
     board: dict[str, Any],
     columns: Columns,
     *,
+    native_in_progress: bool = False,
     in_progress_sections: tuple[str, ...] = (),
 ) -> list[Task]:
     """Place each row on the board: its column (box + board.json) and custom rank.
@@ -148,7 +150,6 @@ def tasks_from_rows(
     board_tasks = board.get("tasks", {})
     prefix = f"{feature}/"
     first, done = columns.first, columns.done
-    kiro = layout == "kiro"
     in_progress = columns.in_progress
     new = tuple.__new__  # Task(...) goes through a Python-level __new__: twice the cost
     out: list[Task] = []
@@ -161,7 +162,7 @@ def tasks_from_rows(
         if entry is None and not in_progress_sections:
             if mark == "x" or mark == "X":
                 column = done
-            elif kiro and mark == "-":
+            elif native_in_progress and mark == "-":
                 column = in_progress
             else:
                 column = first
@@ -176,9 +177,9 @@ def tasks_from_rows(
                     rank = float(rank)
             column = column_for(
                 mark,
-                layout,
                 stored if isinstance(stored, str) else None,
                 columns,
+                native_in_progress=native_in_progress,
                 in_progress_default=bool(
                     section and section.strip().lower() in in_progress_sections
                 ),
@@ -191,18 +192,23 @@ def tasks_from_rows(
 
 def build_tasks(
     feature: str,
-    layout: str,
     boxes: Sequence[BoxItem],
     board: dict[str, Any],
     columns: Columns,
     *,
+    native_in_progress: bool = False,
     in_progress_sections: tuple[str, ...] = (),
     taken: dict[str, int] | None = None,
 ) -> tuple[list[Task], list[Problem]]:
     """Tasks of one file; ``taken`` carries keys already used in the feature."""
     rows, problems = task_rows(boxes, taken=taken)
     tasks = tasks_from_rows(
-        feature, layout, rows, board, columns, in_progress_sections=in_progress_sections
+        feature,
+        rows,
+        board,
+        columns,
+        native_in_progress=native_in_progress,
+        in_progress_sections=in_progress_sections,
     )
     return tasks, problems
 

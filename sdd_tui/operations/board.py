@@ -48,10 +48,18 @@ from sdd_tui.formats.board_state import (
     update_entry,
 )
 from sdd_tui.formats.tasks import board_key, build_tasks, column_for
+from sdd_tui.layouts import layout_of
 from sdd_tui.model.items import DONE_MARKS, BoxItem, Task
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
-from sdd_tui.operations.boxes import Locator, OperationError, current_doc, done_char, set_box
+from sdd_tui.operations.boxes import (
+    Locator,
+    OperationError,
+    check_writable,
+    current_doc,
+    done_char,
+    set_box,
+)
 from sdd_tui.operations.history_log import last_done_mark
 from sdd_tui.operations.text_edits import Hunk
 from sdd_tui.workspace.documents import ParsedDoc
@@ -185,15 +193,17 @@ def move(
     *,
     mark: str | None = None,
     rank: float | object | None = ...,
+    force: bool = False,
 ) -> Change:
-    """Move a task to ``column``; ``mark`` forces the box character (used by undo/redo)."""
+    """Move a task to ``column``; ``mark`` forces the box character (used by undo/redo);
+    ``force`` moves a task of an archived feature (refused otherwise)."""
     columns = loaded.columns
     if column not in columns.ids:
         raise OperationError(f"unknown column '{column}' (columns: {', '.join(columns.ids)})")
     feature, task = resolve(loaded, feature_ref, task_ref)
-    if feature.read_only:
-        raise OperationError(f"feature '{feature.id}' is read-only")
+    check_writable(feature, force=force)
     root = loaded.root
+    native = layout_of(feature).native_in_progress  # [-] is the box of "in progress"
     locate = _locator(feature, task.key, loaded)
 
     # the task's own done mark when it comes back to done (history), else the file's style
@@ -206,11 +216,11 @@ def move(
     def target(doc: ParsedDoc, box: BoxItem) -> str:
         if mark is not None:
             return mark
-        return _target_mark(feature.layout, box.mark, column, columns, doc, own_done)
+        return _target_mark(native, box.mark, column, columns, doc, own_done)
 
     from_column = task.column
     stored: str | None = column if columns.between(column) else None
-    if feature.layout == "kiro" and column == columns.in_progress:
+    if native and column == columns.in_progress:
         stored = None
     if column == columns.first and _defaults_in_progress(loaded, feature, task):
         stored = column
@@ -260,19 +270,18 @@ def move(
     )
 
 
-def toggle(loaded: Loaded, feature_ref: str, task_ref: str) -> Change:
+def toggle(loaded: Loaded, feature_ref: str, task_ref: str, *, force: bool = False) -> Change:
     """Done ⇄ the first column."""
     _, task = resolve(loaded, feature_ref, task_ref)
     columns = loaded.columns
     target = columns.first if task.done else columns.done
-    return move(loaded, feature_ref, task_ref, target)
+    return move(loaded, feature_ref, task_ref, target, force=force)
 
 
 def reorder(loaded: Loaded, feature_ref: str, task_ref: str, delta: int) -> Change:
     """Move a card up (``delta`` < 0) or down inside its column; writes only its rank."""
     feature, task = resolve(loaded, feature_ref, task_ref)
-    if feature.read_only:
-        raise OperationError(f"feature '{feature.id}' is read-only")
+    check_writable(feature)
     cards = feature.column_tasks(task.column)
     pos = cards.index(task)
     new_pos = max(0, min(len(cards) - 1, pos + delta))
@@ -358,9 +367,9 @@ def _column(
     stored = board_entry.get("column")
     return column_for(
         mark,
-        feature.layout,
         stored if isinstance(stored, str) else None,
         loaded.columns,
+        native_in_progress=layout_of(feature).native_in_progress,
         in_progress_default=_defaults_in_progress(loaded, feature, task),
     )
 
@@ -404,7 +413,12 @@ def _locator(feature: Feature, key: str, loaded: Loaded):
 
     def locate(doc: ParsedDoc) -> BoxItem | None:
         tasks, _ = build_tasks(
-            feature.id, feature.layout, doc.boxes, {}, loaded.columns, in_progress_sections=sections
+            feature.id,
+            doc.boxes,
+            {},
+            loaded.columns,
+            native_in_progress=layout_of(feature).native_in_progress,
+            in_progress_sections=sections,
         )
         for t, box in zip(tasks, doc.boxes, strict=True):
             if t.key == key:
@@ -415,14 +429,19 @@ def _locator(feature: Feature, key: str, loaded: Loaded):
 
 
 def _target_mark(
-    layout: str, current: str, column: str, columns: Columns, doc: ParsedDoc, own_done: str | None
+    native_in_progress: bool,
+    current: str,
+    column: str,
+    columns: Columns,
+    doc: ParsedDoc,
+    own_done: str | None,
 ) -> str:
     if column == columns.done:
         if current in DONE_MARKS:
             return current
         # the task's own mark when it comes back to done; the file's style when it never was
         return own_done if own_done is not None else done_char(doc)
-    if layout == "kiro":
+    if native_in_progress:
         return " " if column == columns.first else "-"
     if current in DONE_MARKS:
         return " "

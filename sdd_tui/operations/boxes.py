@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sdd_tui.formats.text import DecodeProblem
 from sdd_tui.model.items import BoxItem
+from sdd_tui.model.workspace import Feature
 from sdd_tui.workspace.documents import DocumentCache, ParsedDoc, parse_document
 from sdd_tui.workspace.fsread import ReadProblem, read_file
 from sdd_tui.workspace.writer import Conflict, WriteRefused, atomic_write
@@ -14,6 +15,23 @@ from sdd_tui.workspace.writer import Conflict, WriteRefused, atomic_write
 
 class OperationError(Exception):
     """An operation that cannot be done; the message is one line for the user."""
+
+
+class ArchivedFeature(OperationError):
+    """An edit of an archived feature (an archived OpenSpec change, a Kiro ``_archived``
+    spec): its tasks are history, changed only when forced."""
+
+
+def check_writable(feature: Feature, *, force: bool = False) -> None:
+    """Refuse an edit of a read-only feature; ``force`` lets an archived one be edited (a
+    file that is read-only for another reason stays so: the writer refuses it anyway)."""
+    if feature.archived:
+        if not force:
+            raise ArchivedFeature(
+                f"feature '{feature.id}' is archived ({feature.path}): its tasks are history"
+            )
+    elif feature.read_only:
+        raise OperationError(f"feature '{feature.id}' is read-only")
 
 
 Locator = Callable[[ParsedDoc], BoxItem | None]

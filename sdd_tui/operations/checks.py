@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,9 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdd_tui.formats.completeness import SectionStatus, delta_spec_gaps, spec_completeness
+from sdd_tui.formats.completeness import SectionStatus
 from sdd_tui.formats.junit import TestCase, TestResults
-from sdd_tui.model.ids import DOTTED, canon, covers, own_refs, task_refs, tasks_for
+from sdd_tui.layouts import layout_of
+from sdd_tui.model.ids import canon, covers, own_refs, task_refs, tasks_for
 from sdd_tui.model.items import Task
 from sdd_tui.model.record import record
 from sdd_tui.model.spec import Requirement
@@ -502,7 +502,7 @@ def _feature_rules(
         keys = [canon(r.id) for r in f.requirements]
         for t in f.tasks:
             for ref, key in own_refs(ws, f, t):
-                if not _checkable(f.layout, key):
+                if not layout_of(f).defines_id(key):
                     continue
                 if not any(covers(key, k) for k in keys):
                     add(
@@ -610,8 +610,7 @@ def _feature_rules(
 
     # spec-without-plan
     if spec and not f.archived:
-        needs_plan = f.layout != "openspec"  # design.md is optional in OpenSpec
-        if needs_plan and not plan:
+        if layout_of(f).plan_required and not plan:
             add("spec-without-plan", spec, 1, "the spec has no plan yet", f.id)
         elif not tasks_doc:
             add("spec-without-plan", spec, 1, "the spec has no tasks yet", f.id)
@@ -626,15 +625,6 @@ def _feature_rules(
         add("missing-spec-section", status.path, status.line or 1, what, f.id)
 
 
-def _checkable(layout: str, key: str) -> bool:
-    """Whether the layout's spec reader can define an ID of this form."""
-    if layout in ("speckit", "zencoder"):
-        return bool(re.match(r"^(FR|NFR|SC|TC)-\d", key) or re.match(r"^US\d", key))
-    if layout == "kiro":
-        return bool(DOTTED.match(key))
-    return False
-
-
 def _spec_name(f: Feature) -> str:
     spec = f.documents.get("spec")
     return spec.rsplit("/", 1)[-1] if spec else "the spec"
@@ -642,17 +632,9 @@ def _spec_name(f: Feature) -> str:
 
 def completeness(loaded: Loaded, f: Feature) -> list[SectionStatus]:
     """Template sections of the feature's spec documents (see ``formats.completeness``)."""
-    out: list[SectionStatus] = []
-    spec = f.documents.get("spec")
-    if spec:
-        doc = loaded.cache.load(loaded.root, spec)
-        if isinstance(doc, ParsedDoc):
-            out += spec_completeness(f.layout, spec, doc.src, doc.md)
-    if f.layout == "openspec":
-        for _, path in f.extra_documents:
-            if "/specs/" not in path or path.lower().endswith("readme.md"):
-                continue
-            doc = loaded.cache.load(loaded.root, path)
-            if isinstance(doc, ParsedDoc):
-                out += delta_spec_gaps(path, doc.src, doc.md)
-    return out
+
+    def read(path: str) -> ParsedDoc | None:
+        doc = loaded.cache.load(loaded.root, path)
+        return doc if isinstance(doc, ParsedDoc) else None
+
+    return layout_of(f).completeness(f, read)

@@ -189,7 +189,9 @@ def _replay(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
         kwargs["mark"] = mark
     if has_rank:
         kwargs["rank"] = rank if isinstance(rank, int | float) else None
-    return move(loaded, feature, task, column, **kwargs)
+    # Undo and redo put back what was recorded, also on an archived feature whose task was
+    # moved with --force: refusing would leave that forced change the only one not undoable.
+    return move(loaded, feature, task, column, force=True, **kwargs)
 
 
 def _replay_text(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:

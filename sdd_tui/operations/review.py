@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sdd_tui.formats.tasks import build_checklist
+from sdd_tui.layouts import layout_of
 from sdd_tui.model.items import DONE_MARKS, BoxItem, ChecklistItem
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Feature
 from sdd_tui.operations.board import Change
-from sdd_tui.operations.boxes import OperationError, done_char, set_box
+from sdd_tui.operations.boxes import OperationError, check_writable, done_char, set_box
 from sdd_tui.workspace.documents import ParsedDoc
 from sdd_tui.workspace.writer import WriteRefused, workspace_lock
 
@@ -46,7 +47,7 @@ def checklist_files(feature: Feature) -> list[str]:
     """The files a feature's checklist items come from, in the loader's order."""
     order: list[str] = []
     spec = feature.documents.get("spec")
-    if spec and feature.layout in ("speckit", "zencoder"):
+    if spec and layout_of(feature).spec_is_checklist:
         order.append(spec)
     order += [p for p in feature.checklist_files if p not in order]
     for item in feature.checklist:
@@ -106,6 +107,8 @@ def set_item(
     item = find_item(feature, key)
     if item is None:
         raise OperationError(f"unknown checklist item '{key}' in feature '{feature.id}'")
+    if feature.archived:  # (tasks.md behind an outside link leaves the checklists writable)
+        check_writable(feature)
 
     def new_mark(doc: ParsedDoc, box: BoxItem) -> str:
         if mark is not None:

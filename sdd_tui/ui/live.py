@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 
 from sdd_tui import workspace
+from sdd_tui.layouts import layout_of
 from sdd_tui.textsafe import safe
 from sdd_tui.ui import screens
 
@@ -100,7 +101,7 @@ class LiveWorkspace:
         feats: tuple[Feature, ...] | None = None
         if info is not None:
             for f in loaded.workspace.features:
-                if f.layout != "kiro" and gitmod.stale_plan(root, f, info):
+                if layout_of(f).plan_can_go_stale and gitmod.stale_plan(root, f, info):
                     stale.add(f.id)
             if branches:
                 existing = {f.id for f in loaded.workspace.features}

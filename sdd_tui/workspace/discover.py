@@ -1,4 +1,8 @@
-"""Finding the workspace root and the features of every layout present in it."""
+"""Finding the workspace root and the features of every layout present in it.
+
+The walk is each layout's (``sdd_tui.layouts``); this module asks every registered layout in
+turn and keeps the feature IDs unique.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,37 @@ import os
 import re
 from pathlib import Path
 
+from sdd_tui import layouts
+from sdd_tui.layouts.scan import SKIP_DIRS
+from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Problem
-from sdd_tui.workspace.snapshot import FeatureSource
+from sdd_tui.workspace.snapshot import WorkspaceError
 
-ROOT_MARKERS = (".sdd", ".specify", "specs", ".kiro", "openspec", ".zencoder")
-_SPECKIT_DIR = re.compile(r"\d+-.+|\d{8}-\d{6}-.+")
-_SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", "venv", ".hg", ".svn"}
+__all__ = [
+    "UNREAD",
+    "active_feature",
+    "current_branch",
+    "discover",
+    "find_root",
+    "root_markers",
+    "unread_documents",
+]
+
+
+def root_markers() -> tuple[str, ...]:
+    """Folders whose presence makes a folder a workspace root: ``.sdd`` and every layout's."""
+    out = [".sdd"]
+    for layout in _registered():
+        out += [m for m in layout.root_markers if m not in out]
+    return tuple(out)
+
+
+def _registered() -> tuple[layouts.Layout, ...]:
+    """The registered layouts; a plugin that cannot be loaded is the workspace's error."""
+    try:
+        return layouts.all_layouts()
+    except layouts.LayoutError as exc:
+        raise WorkspaceError(str(exc)) from None
 
 
 def find_root(start: Path) -> Path:
@@ -20,8 +49,9 @@ def find_root(start: Path) -> Path:
     start = start.resolve()
     if start.is_file():
         start = start.parent
+    markers = root_markers()
     for d in (start, *start.parents):
-        if any((d / m).is_dir() and not _layout_specs(d, m) for m in ROOT_MARKERS):
+        if any((d / m).is_dir() and not _layout_specs(d, m) for m in markers):
             return d
     for d in (start, *start.parents):
         if (d / ".git").exists():
@@ -34,59 +64,18 @@ def _layout_specs(folder: Path, marker: str) -> bool:
     ``.zencoder/specs``, a change's ``specs/``), not a Spec Kit root's."""
     if marker != "specs":
         return False
-    if folder.name in (".kiro", "openspec", ".zencoder"):
-        return True
-    return any(p.name == "changes" and p.parent.name == "openspec" for p in folder.parents)
-
-
-def rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
-
-
-def _entries(folder: Path, problems: list[Problem], root: Path) -> list[os.DirEntry[str]]:
-    try:
-        with os.scandir(folder) as it:
-            return sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        problems.append(Problem(rel(root, folder), f"cannot list folder: {exc.strerror}"))
-        return []
-
-
-def _present(root: Path, path: Path) -> str | None:
-    return rel(root, path) if os.path.lexists(path) else None
-
-
-def _walk_md(root: Path, folder: Path, problems: list[Problem]) -> list[str]:
-    """Markdown files below ``folder`` (symlinked folders are not followed)."""
-    out: list[str] = []
-    if not _is_dir(folder):
-        return out
-    prefix = os.path.join(os.fspath(root), "")
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        for name in sorted(filenames):
-            if name.lower().endswith(".md"):
-                if dirpath.startswith(prefix):  # the common case, on strings
-                    out.append(f"{dirpath[len(prefix) :]}/{name}")
-                else:
-                    out.append(rel(root, Path(dirpath) / name))
-    return out
+    return any(layout.claims_specs_folder(folder) for layout in _registered())
 
 
 def discover(root: Path) -> tuple[list[FeatureSource], list[Problem]]:
+    """Every registered layout's features, in registration order; a feature ID used twice
+    is kept by the first and prefixed with its layout's name for the others."""
     problems: list[Problem] = []
     features: list[FeatureSource] = []
-    features += _speckit(root, problems)
-    features += _kiro(root, problems)
-    features += _openspec(root, problems)
-    features += _zencoder(root, problems)
+    found = _registered()
+    for layout in found:
+        features += layout.discover(root, problems)
+    problems += unread_documents(root, found, features)
     seen: dict[str, FeatureSource] = {}
     for f in features:
         if f.id in seen:
@@ -102,211 +91,81 @@ def discover(root: Path) -> tuple[list[FeatureSource], list[Problem]]:
     return features, problems
 
 
-_SPECKIT_DOCS = (
-    ("spec", "spec.md"),
-    ("plan", "plan.md"),
-    ("tasks", "tasks.md"),
-    ("research", "research.md"),
-    ("data_model", "data-model.md"),
-    ("quickstart", "quickstart.md"),
-)
-_SPECKIT_STANDARD = frozenset(name for _, name in _SPECKIT_DOCS)
+# Documents that make a folder look like spec-driven development, and what in them shows it.
+_SDD_NAMES = frozenset({"tasks.md", "task.md", "spec.md", "requirements.md"})
+_CHECKBOX_TASK = re.compile(rb"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX-]\]", re.MULTILINE)
+_REQUIREMENT_ID = re.compile(rb"\b(?:FR|NFR)-\d+")
+UNREAD = "belongs to no feature sdd-tui reads"
+_UNREAD_DEPTH = 4  # folders below a layout's territory that are searched
+_UNREAD_LIMIT = 1024 * 1024
 
 
-def _speckit(root: Path, problems: list[Problem]) -> list[FeatureSource]:
-    specs = root / "specs"
-    if not _is_dir(specs):
-        return []
-    out = []
-    for e in _entries(specs, problems, root):
-        if e.name.startswith("."):
-            continue
-        fast = _speckit_listed(root, e.name, problems)
-        if fast is not False:
-            if fast is not None:
-                out.append(fast)
-            continue
-        folder = specs / e.name
-        if not _is_dir(folder):
-            continue
-        known = any(os.path.lexists(folder / n) for n in ("spec.md", "plan.md", "tasks.md"))
-        if not (_SPECKIT_DIR.fullmatch(e.name) or known):
-            continue
-        f = FeatureSource(e.name, "speckit", rel(root, folder))
-        for role, name in _SPECKIT_DOCS:
-            f.documents[role] = _present(root, folder / name)
-        f.checklist_files = [
-            p for p in _walk_md(root, folder / "checklists", problems) if p.count("/") == 3
-        ]
-        for p in _walk_md(root, folder / "contracts", problems):
-            f.extras.append((p.split("/", 2)[2], p))
-        standard = {
-            "spec.md",
-            "plan.md",
-            "tasks.md",
-            "research.md",
-            "data-model.md",
-            "quickstart.md",
-        }
-        for e2 in _entries(folder, problems, root):
-            if e2.name.endswith(".md") and e2.name not in standard:
-                f.extras.append((e2.name, rel(root, folder / e2.name)))
-        if f.documents["spec"]:
-            f.requirement_files = [f.documents["spec"]]
-        out.append(f)
-    return out
+def unread_documents(
+    root: Path, found: tuple[layouts.Layout, ...], features: list[FeatureSource]
+) -> list[Problem]:
+    """A problem for each ``tasks.md``/``task.md``/``spec.md``/``requirements.md`` with
+    checkbox tasks or FR IDs in a layout's folders (``specs/``, ``.kiro/specs/``, …) that no
+    feature holds: a layout variant sdd-tui does not read must not be skipped in silence.
 
-
-def _speckit_listed(root: Path, name: str, problems: list[Problem]) -> FeatureSource | bool | None:
-    """``_speckit``'s work for ``specs/<name>`` from one listing of the folder, on strings.
-
-    None: not a feature folder; False: the folder cannot be listed (the caller then takes
-    the long way, which reports it).
+    Feature folders are not entered, so this lists only the folders that hold no feature.
     """
-    base = f"specs/{name}"
-    folder = os.path.join(os.fspath(root), "specs", name)
+    claimed_dirs = {f.path for f in features}
+    claimed: set[str] = set(claimed_dirs)
+    for f in features:
+        claimed.update(p for p in f.documents.values() if p)
+        claimed.update(p for _, p in f.extras)
+        claimed.update(f.checklist_files)
+        claimed.update(f.requirement_files)
+    out: list[Problem] = []
+    for territory in dict.fromkeys(t for layout in found for t in layout.territory):
+        if territory in claimed_dirs:
+            continue
+        _unread_below(root, territory, 0, claimed_dirs, claimed, out)
+    return out
+
+
+def _unread_below(
+    root: Path,
+    folder: str,
+    depth: int,
+    claimed_dirs: set[str],
+    claimed: set[str],
+    out: list[Problem],
+) -> None:
     try:
-        if not os.path.isdir(folder):
-            return None
-        with os.scandir(folder) as it:
-            names = sorted(entry.name for entry in it)
+        with os.scandir(root / folder) as it:
+            listed = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in it)
     except OSError:
-        return False
-    listed = set(names)
-    known = "spec.md" in listed or "plan.md" in listed or "tasks.md" in listed
-    if not (_SPECKIT_DIR.fullmatch(name) or known):
+        return  # not there (the usual case), or reported by the layout that lists it
+    for name, is_folder in listed:
+        path = f"{folder}/{name}"
+        if is_folder:
+            if (
+                depth < _UNREAD_DEPTH
+                and path not in claimed_dirs
+                and not name.startswith(".")
+                and name not in SKIP_DIRS
+            ):
+                _unread_below(root, path, depth + 1, claimed_dirs, claimed, out)
+        elif name.lower() in _SDD_NAMES and path not in claimed:
+            what = _looks_like_sdd(root, path)
+            if what:
+                out.append(Problem(path, f"{what}, but {UNREAD}"))
+
+
+def _looks_like_sdd(root: Path, path: str) -> str | None:
+    from sdd_tui.workspace.fsread import ReadProblem, read_file
+
+    try:
+        data = read_file(root, root / path, limit=_UNREAD_LIMIT).data
+    except (ReadProblem, OSError):
         return None
-    f = FeatureSource(name, "speckit", base)
-    for role, doc in _SPECKIT_DOCS:
-        f.documents[role] = f"{base}/{doc}" if doc in listed else None
-    if "checklists" in listed:
-        f.checklist_files = [
-            p for p in _walk_md(root, Path(folder, "checklists"), problems) if p.count("/") == 3
-        ]
-    if "contracts" in listed:
-        for p in _walk_md(root, Path(folder, "contracts"), problems):
-            f.extras.append((p.split("/", 2)[2], p))
-    for entry in names:
-        if entry.endswith(".md") and entry not in _SPECKIT_STANDARD:
-            f.extras.append((entry, f"{base}/{entry}"))
-    if f.documents["spec"]:
-        f.requirement_files = [f.documents["spec"]]
-    return f
-
-
-def _kiro(root: Path, problems: list[Problem]) -> list[FeatureSource]:
-    base = root / ".kiro" / "specs"
-    if not _is_dir(base):
-        return []
-    out = []
-    for e in _entries(base, problems, root):
-        folder = base / e.name
-        if not _is_dir(folder) or e.name.startswith("."):
-            continue
-        if e.name.startswith("_"):
-            for e2 in _entries(folder, problems, root):
-                sub = folder / e2.name
-                if _is_dir(sub) and not e2.name.startswith((".", "_")):
-                    out.append(_kiro_feature(root, sub, archived=True, problems=problems))
-            continue
-        out.append(_kiro_feature(root, folder, archived=False, problems=problems))
-    return out
-
-
-def _kiro_feature(
-    root: Path, folder: Path, *, archived: bool, problems: list[Problem]
-) -> FeatureSource:
-    f = FeatureSource(folder.name, "kiro", rel(root, folder), archived=archived)
-    spec = _present(root, folder / "requirements.md") or _present(root, folder / "bugfix.md")
-    f.documents = {
-        "spec": spec,
-        "plan": _present(root, folder / "design.md"),
-        "tasks": _present(root, folder / "tasks.md"),
-    }
-    standard = {"requirements.md", "bugfix.md", "design.md", "tasks.md"}
-    for e in _entries(folder, problems, root):
-        if e.name.endswith(".md") and e.name not in standard:
-            f.extras.append((e.name, rel(root, folder / e.name)))
-    if spec:
-        f.requirement_files = [spec]
-    return f
-
-
-def _openspec(root: Path, problems: list[Problem]) -> list[FeatureSource]:
-    base = root / "openspec" / "changes"
-    if not _is_dir(base):
-        return []
-    out = []
-    for e in _entries(base, problems, root):
-        folder = base / e.name
-        if not _is_dir(folder) or e.name.startswith("."):
-            continue
-        if e.name == "archive":
-            for e2 in _entries(folder, problems, root):
-                if _is_dir(folder / e2.name) and not e2.name.startswith("."):
-                    out.append(_openspec_change(root, folder / e2.name, True, problems))
-            continue
-        out.append(_openspec_change(root, folder, False, problems))
-    return out
-
-
-def _openspec_change(
-    root: Path, folder: Path, archived: bool, problems: list[Problem]
-) -> FeatureSource:
-    f = FeatureSource(folder.name, "openspec", rel(root, folder), archived=archived)
-    f.documents = {
-        "spec": _present(root, folder / "proposal.md"),
-        "plan": _present(root, folder / "design.md"),
-        "tasks": _present(root, folder / "tasks.md"),
-    }
-    deltas = _walk_md(root, folder / "specs", problems)
-    for p in deltas:
-        f.extras.append((p.split("/specs/", 1)[-1], p))
-    f.requirement_files = [p for p in deltas if not p.lower().endswith("readme.md")]
-    for e in _entries(folder, problems, root):
-        if e.name.endswith(".md") and e.name not in {"proposal.md", "design.md", "tasks.md"}:
-            f.extras.append((e.name, rel(root, folder / e.name)))
-    return f
-
-
-def _zencoder(root: Path, problems: list[Problem]) -> list[FeatureSource]:
-    base = root / ".zencoder"
-    if not _is_dir(base):
-        return []
-    progress = _present(root, root / "progress.md") or _present(root, base / "progress.md")
-    test_status = _present(root, root / "test-status.json") or _present(
-        root, base / "test-status.json"
-    )
-    out: list[FeatureSource] = []
-    specs = base / "specs"
-    if _is_dir(specs):
-        for e in _entries(specs, problems, root):
-            if not e.name.endswith(".md") or e.name.startswith("."):
-                continue
-            stem = e.name[:-3]
-            plan = _present(root, base / "plans" / f"{stem}-plan.md") or _present(
-                root, base / "plans" / f"{stem}.md"
-            )
-            spec = rel(root, specs / e.name)
-            f = FeatureSource(stem, "zencoder", spec)
-            f.documents = {"spec": spec, "plan": plan, "tasks": None, "test_status": test_status}
-            f.requirement_files = [spec]
-            out.append(f)
-    if progress:
-        if len(out) == 1:
-            target = out[0]
-        else:
-            target = FeatureSource("progress", "zencoder", progress)
-            target.documents = {
-                "spec": None,
-                "plan": None,
-                "tasks": None,
-                "test_status": test_status,
-            }
-            out.append(target)
-        target.documents["tasks"] = progress
-        target.in_progress_sections = ("current task", "current tasks", "in progress")
-    return out
+    tasks = len(_CHECKBOX_TASK.findall(data))
+    if tasks:
+        return f"{tasks} checkbox task{'s' if tasks != 1 else ''}"
+    if _REQUIREMENT_ID.search(data):
+        return "requirement IDs (FR-…)"
+    return None
 
 
 def active_feature(root: Path, ids: list[str]) -> str | None:

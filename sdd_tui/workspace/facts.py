@@ -52,14 +52,14 @@ if TYPE_CHECKING:  # the parsers are imported on the first cache miss (``_parse`
     from sdd_tui.formats.tasks import CheckRow, TaskRow
     from sdd_tui.formats.text import SourceText
 
-FORMAT = 8  # 8: tags, withdrawn requirements, bad bytes; the MAC a keyed BLAKE2b
+FORMAT = 9  # 9: requirement readers by kind; tags, withdrawn; bad bytes; BLAKE2b MAC
 PREFETCH_MIN_FILES = 16  # a fork (~5 ms with the results' transfer) pays from about here
 PREFETCH_MIN_BYTES = 256 * 1024
 RACY_NS = 3_000_000_000
 CACHE_NAME = "parse-cache.bin"
 _MAGIC = b"SDDTUI-PARSE-CACHE\n"
 
-TASKS = "tasks"  # the kind for a tasks file; other kinds name a requirement reader or None
+TASKS = "tasks"  # the kind for a tasks file; others: a requirements.READERS key, or None
 Signature = tuple[int, int, int, int]
 
 
@@ -130,12 +130,7 @@ def facts_from(
     checks = tuple(checklist_rows(boxes))
     reqs: tuple[tuple[str, str, str, int, str | None, bool], ...] = ()
     if kind is not None:
-        reader = {
-            "speckit": requirements.speckit_requirements,
-            "kiro": requirements.kiro_requirements,
-            "openspec": requirements.openspec_requirements,
-        }[kind]
-        found = reader("", relpath, src, md)
+        found = requirements.READERS[kind]("", relpath, src, md)
         reqs = tuple((r.id, r.kind, r.text, r.line, r.tag, r.withdrawn) for r in found)
     clar = tuple((c.text, c.line) for c in requirements.clarifications("", relpath, src, md))
     return DocFacts(relpath, checks, (), (), reqs, clar, heads, outside)

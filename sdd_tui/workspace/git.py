@@ -15,6 +15,7 @@ from typing import Any
 
 from sdd_tui.formats.tasks import build_tasks
 from sdd_tui.formats.text import DecodeProblem
+from sdd_tui.layouts.speckit import SPECKIT
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
 from sdd_tui.workspace.documents import ParsedDoc, parse_document
@@ -269,13 +270,13 @@ def _branch_feature(branch: str, prefix: str, tree: Any, columns: Columns) -> Fe
         raw = (tree / "tasks.md").data_stream.read()
         try:
             doc = parse_document(f"{base}/tasks.md", raw)
-            built, _ = build_tasks(tree.name, "speckit", doc.boxes, {}, columns)
+            built, _ = build_tasks(tree.name, doc.boxes, {}, columns)
             tasks = tuple(built)
         except DecodeProblem:
             pass
     return Feature(
         id=tree.name,
-        layout="speckit",
+        layout=SPECKIT.name,
         path=base,
         read_only=True,
         branch=branch,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sdd_tui.formats.board_state import load_board
 from sdd_tui.formats.tasks import checklist_from_rows, tasks_from_rows
 from sdd_tui.gcpolicy import paused
+from sdd_tui.layouts import layout_of
 from sdd_tui.model.spec import Clarification, Heading, Requirement
 from sdd_tui.model.workspace import Columns, Feature, Problem, Workspace, match_feature_id
 from sdd_tui.workspace.discover import active_feature, discover, find_root
@@ -36,10 +37,6 @@ from sdd_tui.workspace.snapshot import (
 
 if TYPE_CHECKING:
     from sdd_tui.formats.config_view import ConfigView
-
-
-# The requirement reader of each layout's spec documents.
-_READER = {"speckit": "speckit", "zencoder": "speckit", "kiro": "kiro", "openspec": "openspec"}
 
 
 def load(
@@ -250,7 +247,7 @@ def _config(
 def _wanted(src: FeatureSource) -> list[tuple[str, str | None]]:
     """The (path, kind) facts ``_feature`` asks for."""
     docs = src.documents
-    reader = _READER[src.layout]
+    reader = layout_of(src).requirement_reader
     out: list[tuple[str, str | None]] = []
     for role, kind in (("tasks", TASKS), ("spec", reader), ("plan", None)):
         relpath = docs.get(role)
@@ -283,7 +280,8 @@ def _feature(
     100-feature workspace stat'ed ~500 files, ~10 ms, to find 499 unchanged).
     """
     docs = src.documents
-    reader = _READER[src.layout]
+    layout = layout_of(src)
+    reader = layout.requirement_reader
     head = (
         src.id,
         src.layout,
@@ -351,10 +349,10 @@ def _feature(
         tasks = tuple(
             tasks_from_rows(
                 src.id,
-                src.layout,
                 tasks_doc.rows,
                 {"tasks": board},
                 columns,
+                native_in_progress=layout.native_in_progress,
                 in_progress_sections=src.in_progress_sections,
             )
         )
@@ -362,7 +360,7 @@ def _feature(
     spec_doc = usable(spec_f)
     checklist = []
     taken: dict[str, int] = {}
-    if spec_doc is not None and src.layout in ("speckit", "zencoder"):
+    if spec_doc is not None and layout.spec_is_checklist:
         checklist += checklist_from_rows(src.id, spec_doc.checks, taken=taken)
     for f in checklist_fs:
         doc = usable(f)
@@ -391,7 +389,9 @@ def _feature(
         layout=src.layout,
         path=src.path,
         archived=src.archived,
-        read_only=tasks_doc is not None and tasks_doc.outside,
+        # an archive is history (moves refused unless forced); a file behind a symlink that
+        # leaves the workspace is never written
+        read_only=src.archived or (tasks_doc is not None and tasks_doc.outside),
         documents=dict(docs),
         extra_documents=tuple(src.extras),
         checklist_files=tuple(src.checklist_files),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdd_tui.model.record import record
+from sdd_tui.model.source import FeatureSource  # re-exported: it lived here
 from sdd_tui.model.workspace import Columns, Feature, Problem, Workspace
 
 if TYPE_CHECKING:
@@ -25,23 +26,19 @@ HISTORY_PATH = ".sdd/history.jsonl"
 DEFAULT_COLUMNS = ("todo", "in_progress", "review", "done")
 
 
+__all__ = [
+    "BOARD_PATH",
+    "CONFIG_PATH",
+    "DEFAULT_COLUMNS",
+    "HISTORY_PATH",
+    "FeatureSource",
+    "Loaded",
+    "WorkspaceError",
+]
+
+
 class WorkspaceError(Exception):
     """The workspace cannot be opened at all (e.g. the path does not exist)."""
-
-
-@record(frozen=False)
-class FeatureSource:
-    """Where a feature's files are; every path is relative to the root, with ``/``."""
-
-    id: str
-    layout: str  # speckit | kiro | openspec | zencoder
-    path: str
-    archived: bool = False
-    documents: dict[str, str | None] = field(default_factory=dict)
-    extras: list[tuple[str, str]] = field(default_factory=list)
-    checklist_files: list[str] = field(default_factory=list)
-    requirement_files: list[str] = field(default_factory=list)
-    in_progress_sections: tuple[str, ...] = ()
 
 
 @record(frozen=False)

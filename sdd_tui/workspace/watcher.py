@@ -19,10 +19,9 @@ import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from sdd_tui.workspace.discover import ROOT_MARKERS
+from sdd_tui.workspace.discover import root_markers
 
-WATCHED_DIRS = (
-    *ROOT_MARKERS,
+REPORT_DIRS = (
     "test-results",
     "reports",
     "build/test-results",
@@ -46,7 +45,7 @@ _IGNORED_PARTS = {
 def watch_targets(root: Path) -> tuple[Path, ...]:
     """The existing paths to watch (folders recursively, files as themselves)."""
     targets: list[Path] = []
-    for name in WATCHED_DIRS:
+    for name in (*root_markers(), *REPORT_DIRS):
         p = root / name
         if p.is_dir():
             targets.append(p)

@@ -66,8 +66,8 @@ def test_generated_markdown_properties(raw: bytes) -> None:
     """One stream of 2,000 documents, three properties checked on each: parsing never raises,
     done-and-back of every task is byte-exact, nothing in a fence or comment is a task."""
     doc = parse_md(raw)  # generated documents are UTF-8: no DecodeProblem either
-    for layout in ("speckit", "kiro", "openspec", "zencoder"):
-        tasks, _problems = build_tasks("f", layout, doc.boxes, {}, COLUMNS)
+    for native in (False, True):
+        tasks, _problems = build_tasks("f", doc.boxes, {}, COLUMNS, native_in_progress=native)
         assert len({t.key for t in tasks}) == len(tasks)
     build_checklist("f", doc.boxes)
     for box in doc.boxes:
@@ -104,8 +104,8 @@ def test_parsing_arbitrary_bytes_never_raises(raw: bytes) -> None:
         assert exc.line is None or exc.line >= 1
         assert str(exc) and "\n" not in str(exc)
         return
-    for layout in ("speckit", "kiro", "openspec", "zencoder"):
-        build_tasks("f", layout, doc.boxes, {}, COLUMNS)
+    for native in (False, True):
+        build_tasks("f", doc.boxes, {}, COLUMNS, native_in_progress=native)
     for box in doc.boxes:
         _once, back = toggle_roundtrip(doc.src, box)
         assert back == raw

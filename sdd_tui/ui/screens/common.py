@@ -3,10 +3,9 @@ shows.  Kept apart so that neither screen module imports the other."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.screen import Screen
 
+from sdd_tui.layouts import layout_of
 from sdd_tui.model.workspace import Feature
 from sdd_tui.ui.session import Session
 
@@ -30,33 +29,7 @@ def undo_or_redo(screen: Screen[object], session: Session, how: str) -> None:
 def pane_documents(
     feature: Feature | None,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(spec pane documents, plan pane documents) as (label, path)."""
+    """(spec pane documents, plan pane documents) as (label, path): the layout's choice."""
     if feature is None:
         return [], []
-    docs = feature.documents
-    spec: list[tuple[str, str]] = []
-    plan: list[tuple[str, str]] = []
-
-    def add(target: list[tuple[str, str]], label: str, path: str | None) -> None:
-        if path:
-            target.append((label, path))
-
-    if feature.layout == "kiro":
-        add(spec, Path(docs.get("spec") or "requirements.md").name, docs.get("spec"))
-        add(plan, "design.md", docs.get("plan"))
-    elif feature.layout == "openspec":
-        add(spec, "proposal.md", docs.get("spec"))
-        for label, path in feature.extra_documents:
-            if "/specs/" in path:
-                spec.append((label, path))
-        add(plan, "design.md", docs.get("plan"))
-    else:
-        add(spec, Path(docs.get("spec") or "spec.md").name, docs.get("spec"))
-        add(plan, "plan.md", docs.get("plan"))
-        add(plan, "research.md", docs.get("research"))
-        add(plan, "data-model.md", docs.get("data_model"))
-        add(plan, "quickstart.md", docs.get("quickstart"))
-        for label, path in feature.extra_documents:
-            if label.startswith("contracts/") or "/contracts/" in path:
-                plan.append((label, path))
-    return spec, plan
+    return layout_of(feature).pane_documents(feature)

@@ -34,10 +34,9 @@ from sdd_tui.formats.clarifications import AnsweredQuestion, answered_questions
 from sdd_tui.formats.completeness import (
     CriterionBlock,
     SectionStatus,
-    kiro_blocks,
     normalise,
-    openspec_blocks,
 )
+from sdd_tui.layouts import layout_of
 from sdd_tui.model.ids import canon
 from sdd_tui.model.items import ChecklistItem
 from sdd_tui.model.record import record
@@ -216,7 +215,7 @@ class ReviewScreen(Screen[None]):
         rows += self._clarification_rows(feature)
         if feature.checklist:
             rows += self._checklist_rows(feature)
-        elif feature.layout in ("kiro", "openspec"):
+        elif layout_of(feature).review_criteria_label:
             rows += self._criteria_rows(feature)
         else:
             rows.append(
@@ -281,20 +280,9 @@ class ReviewScreen(Screen[None]):
         return rows
 
     def _criteria_rows(self, feature: Feature) -> list[Row]:
-        blocks: list[CriterionBlock] = []
-        if feature.layout == "kiro":
-            spec = feature.documents.get("spec")
-            doc = self._doc(spec)
-            if doc is not None and spec:
-                blocks = kiro_blocks(spec, doc.src, doc.md)
-        else:
-            for _, path in feature.extra_documents:
-                if "/specs/" not in path or path.lower().endswith("readme.md"):
-                    continue
-                doc = self._doc(path)
-                if doc is not None:
-                    blocks += openspec_blocks(path, doc.src, doc.md)
-        what = "acceptance criteria" if feature.layout == "kiro" else "scenarios"
+        layout = layout_of(feature)
+        blocks: list[CriterionBlock] = layout.review_criteria(feature, self._doc)
+        what = layout.review_criteria_label or "criteria"
         head = Text()
         head.append(f"Requirements and {what} ", "bold")
         head.append(f"({len(blocks)} requirements)", "dim")

@@ -343,11 +343,9 @@ def empty_board_message(ws: Workspace, feature: Feature | None, needle: str) -> 
         )
         return text
     if not path:
-        return Text(
-            "No task list yet.\n\nIt is written once the plan is done (Spec Kit: "
-            "/speckit.tasks); the board follows as soon as it appears.",
-            "dim",
-        )
+        from sdd_tui.layouts import layout_of
+
+        return Text(f"No task list yet.\n\n{layout_of(feature).tasks_hint}", "dim")
     return Text(
         f"{safe(path)} has no task boxes yet.\n\nTasks are list items with a box: - [ ] T001 …",
         "dim",
