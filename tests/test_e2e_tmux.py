@@ -177,3 +177,20 @@ def test_e_suspends_runs_editor_at_the_line_and_reloads(
     tasks1 = (root / TASKS_MD).read_bytes()
     old = task_line(tasks0, "T007b")
     assert changed_lines(tasks0, tasks1) == [(old, old.replace(b"[ ]", b"[x]", 1))]
+
+
+def test_a_write_the_moment_the_first_card_shows_reaches_the_screen(
+    terminal: tuple[Terminal, Path],
+) -> None:
+    """The watcher is set up after the first frame: a card rewritten in place (``r+b``,
+    write, truncate) as soon as the board shows is still shown (it used to stay stale)."""
+    term, root = terminal
+    path = root / TASKS_MD
+    data = path.read_bytes()
+    term.wait_screen("MealPlan.clear_day", timeout=START_TIMEOUT)
+    with open(path, "r+b") as fh:
+        fh.write(data.replace(b"MealPlan.clear_day", b"MealPlan.CLEAR_DAY"))
+        fh.truncate()
+    term.wait_screen("MealPlan.CLEAR_DAY")
+    term.send("q")
+    term.wait_exit()
