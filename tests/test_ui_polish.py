@@ -124,3 +124,46 @@ async def test_a_filter_that_hides_every_card_says_so(sample: Path) -> None:
         await wait_for(pilot, lambda: "No card matches “zzzz”" in screen_text(app), what="msg")
         await pilot.press("escape")
         await wait_for(pilot, lambda: "No card matches" not in screen_text(app), what="cleared")
+
+
+@pytest.mark.anyio
+async def test_the_requirements_view_shows_tags_and_withdrawn_requirements(tmp_path: Path) -> None:
+    from ui_helpers import screen_text, write_tree
+
+    from sdd_tui.ui.screens.requirements import RequirementsScreen
+
+    spec = (
+        "# Spec\n\n## Requirements\n\n"
+        "- **FR-001**: System MUST list recipes.\n"
+        "- **FR-030** [OUT OF SCOPE - MVP]: System MUST sync to the cloud.\n"
+        "- ~~**FR-035**: System MUST [NEEDS CLARIFICATION: x]~~ **[DEFERRED]**\n"
+    )
+    root = write_tree(
+        tmp_path / "ws",
+        {
+            "specs/001-x/spec.md": spec,
+            "specs/001-x/tasks.md": "- [ ] T001 List recipes (FR-001)\n",
+        },
+    )
+    app = make_app(root)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, RequirementsScreen), what="reqs")
+        text = screen_text(app)
+        assert "FR-030  OUT OF SCOPE - MVP " in text
+        assert "FR-035  withdrawn  [DEFERRED]" in text
+        await pilot.press("g")  # gaps only: the withdrawn one is none
+        assert "FR-035" not in screen_text(app)
+
+
+def test_struck_text_is_shown_struck_and_its_marker_is_no_open_question() -> None:
+    from sdd_tui.ui.markdown_lines import Palette, inline
+
+    text = inline("- ~~**FR-035**: MUST [NEEDS CLARIFICATION: x]~~ **[DEFERRED]**", Palette())
+    assert text.plain == "- **FR-035**: MUST [NEEDS CLARIFICATION: x] [DEFERRED]"
+    struck = [s for s in text.spans if "strike" in str(s.style)]
+    assert struck and text.plain[struck[0].start : struck[0].end].endswith(
+        "[NEEDS CLARIFICATION: x]"
+    )
+    assert not any(str(s.style) == Palette().clarify for s in text.spans)

@@ -32,7 +32,8 @@ class Palette:
 
 
 _INLINE = re.compile(
-    r"(?P<clar>\[NEEDS CLARIFICATION:[^\]]*\])"
+    r"(?P<strike>~~(?=\S).*?\S~~)"  # withdrawn text: a marker inside is no open question
+    r"|(?P<clar>\[NEEDS CLARIFICATION:[^\]]*\])"
     r"|(?P<code>`[^`]+`)"
     r"|(?P<bold>\*\*[^*]+\*\*|__[^_]+__)"
     r"|(?P<em>(?<![\w*])\*[^*\s][^*]*\*(?!\w)|(?<!\w)_[^_\s][^_]*_(?!\w))"
@@ -54,7 +55,9 @@ def inline(text: str, palette: Palette, base: str | Style = "") -> Text:
             out.append(text[pos : m.start()])
         kind = m.lastgroup
         chunk = m.group(0)
-        if kind == "clar":
+        if kind == "strike":
+            out.append(chunk[2:-2], "strike dim")
+        elif kind == "clar":
             out.append(chunk, palette.clarify)
         elif kind == "code":
             out.append(chunk[1:-1], palette.code)

@@ -9,8 +9,6 @@ only (no task, no test, failing).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,9 +21,6 @@ from sdd_tui.formats.junit import TestResults
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.checks import TRACED_KINDS, Coverage, coverage
 from sdd_tui.textsafe import safe
-
-if TYPE_CHECKING:
-    pass
 
 KIND_TITLES = {
     "functional": "Functional requirements",
@@ -43,6 +38,8 @@ _STATUS = {
 
 
 def is_gap(cov: Coverage) -> bool:
+    if not cov.requirement.active:
+        return False  # withdrawn: nothing need implement or prove it
     traced = cov.requirement.kind in TRACED_KINDS
     if cov.status == "failed":
         return True
@@ -53,8 +50,21 @@ def coverage_text(cov: Coverage, *, show_tasks: bool) -> Text:
     req = cov.requirement
     icon, style, label = _STATUS[cov.status]
     text = Text(no_wrap=False, overflow="fold")
+    if req.withdrawn:
+        text.append("⊘ ", "dim")
+        text.append(safe(req.id), "bold dim strike")
+        text.append("  withdrawn", "italic dim")
+        if req.tag:
+            text.append(f"  [{safe(req.tag)}]", "dim")
+        text.append("  ")
+        text.append(safe(req.text)[:240], "dim strike")
+        text.append(f"\n    {safe(req.path.rsplit('/', 1)[-1])}:{req.line}", "dim")
+        return text
     text.append(f"{icon} ", style)
     text.append(safe(req.id), "bold")
+    if req.tag:
+        text.append(" ")
+        text.append(f" {safe(req.tag)} ", "bold black on #e0af68")
     text.append("  ")
     text.append(safe(req.text)[:240])
     line = Text("\n    ")

@@ -146,9 +146,14 @@ class DocPane(Vertical):
             self.app.bell()
             return
         entries = [(h.line, h.level, h.text) for h in self.doc.md.headings]
+        from sdd_tui.formats.requirements import struck_spans
+
         for i, line in enumerate(self.doc.src.lines):
-            if "NEEDS CLARIFICATION:" in line.upper() and not self.doc.md.code[i]:
-                entries.append((i, 0, line.strip()))
+            if "NEEDS CLARIFICATION:" not in line.upper() or self.doc.md.code[i]:
+                continue
+            at = line.upper().index("NEEDS CLARIFICATION:")
+            if not any(start <= at < end for start, end in struck_spans(line)):
+                entries.append((i, 0, line.strip()))  # an open question, not a withdrawn one
         entries.sort()
         self.post_message(self.OutlineRequested(self, f"Outline · {self.current}", entries))
 
