@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.style import Style
+from textual.visual import RenderOptions
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from ui_helpers import anyio_backend  # noqa: F401  (fixture)
 
-from sdd_tui.ui.widgets.rows import Rows, Wrapped
+from sdd_tui.ui.widgets.rows import Rows, Wrapped, break_spans
 
 pytestmark = pytest.mark.anyio
 
@@ -64,12 +66,46 @@ _CHUNKS = st.lists(_PIECES, max_size=30).map("".join)
     width=st.integers(min_value=1, max_value=60),
 )
 def test_a_wrapped_card_is_exactly_as_tall_as_its_content(parts, width) -> None:  # type: ignore[no-untyped-def]
+    """The height counted from the plain text is the number of lines drawn; no line is
+    wider than the list; nothing but the spaces at a break is lost, nothing reordered."""
     text = Text.assemble(*parts)
-    expected = Content.from_rich_text(text).get_height({}, width)
-    assert Wrapped(text).get_height({}, width) == expected
+    card = Wrapped(text)
+    height = card.get_height({}, width)
+    strips = card.render_strips(width, None, Style(), RenderOptions(lambda _: Style(), {}))
+    assert len(strips) == height
+    assert all(strip.cell_length <= width for strip in strips)
+    if width < 2:
+        return  # a wide character cannot be drawn one cell wide at all
+    drawn = "".join(strip.text for strip in strips)
+    expected = text.plain.expandtabs(8) if "\t" in text.plain else text.plain
+    assert drawn.replace(" ", "") == expected.replace(" ", "").replace("\n", "")
     again = Wrapped(text)
     again.get_height({}, width + 7)  # the height is remembered per width, not once
-    assert again.get_height({}, width) == expected
+    assert again.get_height({}, width) == height
+
+
+def test_a_card_wraps_at_spaces_then_after_path_separators() -> None:
+    def lines(text: str, width: int) -> list[str]:
+        return [text[s:e].rstrip() for s, e in break_spans(text, width)]
+
+    title = "Implement slot removal in recipebox/planner.py (FR-003)"
+    assert lines(title, 20) == ["Implement slot", "removal in", "recipebox/planner.py", "(FR-003)"]
+    assert lines(title, 17) == [
+        "Implement slot",
+        "removal in",
+        "recipebox/",
+        "planner.py",
+        "(FR-003)",
+    ]
+    assert lines("Create a module in tests/test_planner.py", 20) == [
+        "Create a module in",
+        "tests/",
+        "test_planner.py",
+    ]
+    # what is left of a line is used when a break fits there
+    assert lines("see recipebox/planner.py", 19) == ["see recipebox/", "planner.py"]
+    assert lines("one clear_day_and_night.py", 14) == ["one clear_day_", "and_night.py"]
+    assert lines("averyveryverylongword here", 10) == ["averyveryv", "erylongwor", "d here"]
 
 
 def test_a_wrapped_card_follows_the_list_rules() -> None:
