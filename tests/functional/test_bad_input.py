@@ -10,32 +10,20 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_cli
 
 TASKS_001 = "specs/001-recipe-sharing/tasks.md"
 TASKS_002 = "specs/002-meal-planner/tasks.md"
 SPEC_002 = "specs/002-meal-planner/spec.md"
 BOARD = ".sdd/board.json"
 CONFIG = ".sdd/config.yaml"
-TIMEOUT = 30
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "SDD_TUI_DEBUG"}
-    env["GIT_AUTHOR_NAME"] = "test"
-    return subprocess.run(
-        [sys.executable, "-m", "sdd_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=env,
-        check=False,
-    )
+TIMEOUT = 30  # seconds: a read that blocks fails the test instead of hanging it
+run = partial(run_cli, timeout=TIMEOUT)
 
 
 LOCK = ".sdd/.lock"  # sdd-tui's own advisory lock file: not workspace data

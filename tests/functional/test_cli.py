@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_cli
+from helpers.files import changed_line_pairs
 
 from sdd_tui.cli import main
-
-SDD_TUI = Path(sys.executable).with_name("sdd-tui")
 
 SPEC_002 = "specs/002-meal-planner"
 TASKS_002 = f"{SPEC_002}/tasks.md"
@@ -48,15 +48,6 @@ TASK_KEYS = {
 }
 
 
-def run(*args: str, script: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
-    cmd = [str(SDD_TUI)] if script else [sys.executable, "-m", "sdd_tui"]
-    env = {k: v for k, v in os.environ.items() if k != "SDD_TUI_DEBUG"}
-    env["GIT_AUTHOR_NAME"] = "test"
-    return subprocess.run(
-        [*cmd, *args], capture_output=True, text=True, timeout=timeout, env=env, check=False
-    )
-
-
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     """Every file below ``root`` with its bytes and mtime (symlinks/FIFOs by their lstat)."""
     out: dict[str, tuple[bytes, int]] = {}
@@ -83,17 +74,11 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, *needles: str) -> N
     assert proc.stdout == ""
 
 
-def changed_lines(before: bytes, after: bytes) -> list[tuple[bytes, bytes]]:
-    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    assert len(a) == len(b)
-    return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-
-
 # --- status --json --------------------------------------------------------------------------
 
 
 def test_status_json_shape_and_values(sample: Path) -> None:
-    proc = run("status", "--json", str(sample))
+    proc = run_cli("status", "--json", str(sample))
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     data = json.loads(proc.stdout)
@@ -150,7 +135,7 @@ def test_status_json_counts_match_the_sample_files(sample: Path) -> None:
     """Checklist and requirement counts agree with a plain count of the Markdown."""
     import re
 
-    data = json.loads(run("status", "--json", str(sample)).stdout)
+    data = json.loads(run_cli("status", "--json", str(sample)).stdout)
     for f in data["features"]:
         folder = sample / f["path"]
         boxes = checked = 0
@@ -195,7 +180,7 @@ def test_status_defaults_to_the_current_folder_searched_upwards(sample: Path) ->
 
 
 def test_status_readable_lists_every_feature(sample: Path) -> None:
-    proc = run("status", str(sample), script=True)
+    proc = run_cli("status", str(sample), script=True)
     assert proc.returncode == 0, proc.stderr
     for fid in ("001-recipe-sharing", "002-meal-planner", "003-nutrition-labels"):
         assert fid in proc.stdout
@@ -214,7 +199,7 @@ def test_status_readable_in_process(sample: Path, capsys: pytest.CaptureFixture[
 
 
 def test_tasks_json_shape_and_values(sample: Path) -> None:
-    proc = run("tasks", "--json", str(sample), script=True)
+    proc = run_cli("tasks", "--json", str(sample), script=True)
     assert proc.returncode == 0, proc.stderr
     tasks = json.loads(proc.stdout)
     assert isinstance(tasks, list)
@@ -249,12 +234,12 @@ def test_tasks_json_shape_and_values(sample: Path) -> None:
 
 
 def test_tasks_feature_filter(sample: Path) -> None:
-    proc = run("tasks", "--json", str(sample), "--feature", "002-meal-planner")
+    proc = run_cli("tasks", "--json", str(sample), "--feature", "002-meal-planner")
     assert proc.returncode == 0, proc.stderr
     tasks = json.loads(proc.stdout)
     assert len(tasks) == 18
     assert {t["feature"] for t in tasks} == {"002-meal-planner"}
-    proc = run("tasks", "--json", "--feature", "003-nutrition-labels", str(sample))
+    proc = run_cli("tasks", "--json", "--feature", "003-nutrition-labels", str(sample))
     assert proc.returncode == 0
     assert json.loads(proc.stdout) == []
 
@@ -267,7 +252,7 @@ def test_tasks_feature_filter_in_process(sample: Path, capsys: pytest.CaptureFix
 
 
 def test_tasks_unknown_feature_exit_2(sample: Path) -> None:
-    proc = run("tasks", "--json", str(sample), "--feature", "999-nope")
+    proc = run_cli("tasks", "--json", str(sample), "--feature", "999-nope")
     assert_one_line_error(proc, "999-nope")
 
 
@@ -279,7 +264,7 @@ def test_tasks_unknown_feature_in_process(sample: Path, capsys: pytest.CaptureFi
 
 
 def test_tasks_readable(sample: Path) -> None:
-    proc = run("tasks", str(sample), "--feature", "002-meal-planner")
+    proc = run_cli("tasks", str(sample), "--feature", "002-meal-planner")
     assert proc.returncode == 0, proc.stderr
     assert "002-meal-planner" in proc.stdout
     assert "T007b" in proc.stdout
@@ -292,24 +277,24 @@ def test_tasks_readable(sample: Path) -> None:
 def test_move_todo_to_done_changes_one_line(sample: Path) -> None:
     before = (sample / TASKS_002).read_bytes()
     board_before = (sample / BOARD).read_bytes()
-    proc = run("move", "--path", str(sample), "002-meal-planner/T009", "done", script=True)
+    proc = run_cli("move", "--path", str(sample), "002-meal-planner/T009", "done", script=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert "T009" in proc.stdout
     after = (sample / TASKS_002).read_bytes()
-    diff = changed_lines(before, after)
+    diff = changed_line_pairs(before, after)
     assert len(diff) == 1
     old, new = diff[0]
     assert old.startswith(b"- [ ] T009 ")
     assert new == old.replace(b"[ ]", b"[x]", 1)
     assert (sample / BOARD).read_bytes() == board_before
-    tasks = json.loads(run("tasks", "--json", str(sample), "--feature", "002").stdout)
+    tasks = json.loads(run_cli("tasks", "--json", str(sample), "--feature", "002").stdout)
     assert {t["key"]: t["column"] for t in tasks}["T009"] == "done"
 
 
 def test_move_between_board_columns_touches_only_board_json(sample: Path) -> None:
     before = snapshot(sample)
-    proc = run("move", "--path", str(sample), "002-meal-planner/T009", "in_progress")
+    proc = run_cli("move", "--path", str(sample), "002-meal-planner/T009", "in_progress")
     assert proc.returncode == 0, proc.stderr
     after = snapshot(sample)
     changed = {p for p in after if before.get(p) != after[p]}
@@ -322,23 +307,23 @@ def test_move_between_board_columns_touches_only_board_json(sample: Path) -> Non
     # the other entries are kept
     assert data["tasks"]["002-meal-planner/T008"] == {"column": "review"}
 
-    proc = run("move", "--path", str(sample), "002-meal-planner/T009", "review")
+    proc = run_cli("move", "--path", str(sample), "002-meal-planner/T009", "review")
     assert proc.returncode == 0, proc.stderr
     assert (sample / TASKS_002).read_bytes() == before[TASKS_002][0]
     assert json.loads((sample / BOARD).read_bytes())["tasks"]["002-meal-planner/T009"] == {
         "column": "review"
     }
     # back to todo: the entry disappears, the board is byte-identical to the original
-    proc = run("move", "--path", str(sample), "002-meal-planner/T009", "todo")
+    proc = run_cli("move", "--path", str(sample), "002-meal-planner/T009", "todo")
     assert proc.returncode == 0, proc.stderr
     assert (sample / BOARD).read_bytes() == before[BOARD][0]
 
 
 def test_move_done_to_review_unchecks_and_records_column(sample: Path) -> None:
     before = (sample / TASKS_002).read_bytes()
-    proc = run("move", "--path", str(sample), "002-meal-planner/T003", "review")
+    proc = run_cli("move", "--path", str(sample), "002-meal-planner/T003", "review")
     assert proc.returncode == 0, proc.stderr
-    diff = changed_lines(before, (sample / TASKS_002).read_bytes())
+    diff = changed_line_pairs(before, (sample / TASKS_002).read_bytes())
     assert diff == [(diff[0][0], diff[0][0].replace(b"[x]", b"[ ]", 1))]
     assert diff[0][0].startswith(b"- [x] T003 ")
     board = json.loads((sample / BOARD).read_bytes())
@@ -346,7 +331,7 @@ def test_move_done_to_review_unchecks_and_records_column(sample: Path) -> None:
 
 
 def test_move_accepts_feature_prefix_and_case_insensitive_id(sample: Path) -> None:
-    proc = run("move", "--path", str(sample), "002/t009", "done")
+    proc = run_cli("move", "--path", str(sample), "002/t009", "done")
     assert proc.returncode == 0, proc.stderr
     assert b"- [x] T009 " in (sample / TASKS_002).read_bytes()
 
@@ -359,7 +344,7 @@ def test_move_in_process(sample: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 def test_move_already_there_writes_nothing(sample: Path) -> None:
     before = snapshot(sample)
-    proc = run("move", "--path", str(sample), "002-meal-planner/T008", "review")
+    proc = run_cli("move", "--path", str(sample), "002-meal-planner/T008", "review")
     assert proc.returncode == 0, proc.stderr
     assert "nothing written" in proc.stdout
     after = snapshot(sample)
@@ -396,7 +381,7 @@ def test_move_unknown_reference_exit_2_writes_nothing(
     sample: Path, ref: str, column: str, needle: str
 ) -> None:
     before = snapshot(sample)
-    proc = run("move", "--path", str(sample), ref, column)
+    proc = run_cli("move", "--path", str(sample), ref, column)
     assert_one_line_error(proc, needle)
     assert snapshot(sample) == before
 
@@ -413,7 +398,7 @@ def test_move_unknown_reference_in_process(
 
 
 def test_move_missing_arguments_exit_2(sample: Path) -> None:
-    proc = run("move", "--path", str(sample))
+    proc = run_cli("move", "--path", str(sample))
     assert_one_line_error(proc)
 
 
@@ -431,7 +416,7 @@ def test_move_missing_arguments_exit_2(sample: Path) -> None:
 )
 def test_missing_path_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     missing = str(tmp_path / "does-not-exist")
-    proc = run(*(a.format(missing=missing) for a in args))
+    proc = run_cli(*(a.format(missing=missing) for a in args))
     assert_one_line_error(proc, "does-not-exist")
     assert not (tmp_path / "does-not-exist").exists()
 
@@ -440,24 +425,24 @@ def test_version() -> None:
     from sdd_tui import __version__
 
     for script in (False, True):
-        proc = run("--version", script=script)
+        proc = run_cli("--version", script=script)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip() == f"sdd-tui {__version__}"
-    proc = run("status", "--version")
+    proc = run_cli("status", "--version")
     assert proc.returncode == 0
     assert __version__ in proc.stdout
 
 
 @pytest.mark.parametrize("cmd", [(), ("status",), ("tasks",), ("move",)])
 def test_help(cmd: tuple[str, ...]) -> None:
-    proc = run(*cmd, "--help")
+    proc = run_cli(*cmd, "--help")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("usage: sdd-tui")
     assert "Traceback" not in proc.stderr
 
 
 def test_top_level_help_names_the_commands() -> None:
-    out = run("--help").stdout
+    out = run_cli("--help").stdout
     for name in ("status", "tasks", "move"):
         assert name in out
 
@@ -470,10 +455,10 @@ def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_option_exit_2(sample: Path) -> None:
-    proc = run("status", "--frobnicate", str(sample))
+    proc = run_cli("status", "--frobnicate", str(sample))
     assert_one_line_error(proc, "--frobnicate")
     assert proc.stderr.startswith("sdd-tui: status: ")
-    proc = run("--frobnicate", str(sample))
+    proc = run_cli("--frobnicate", str(sample))
     assert_one_line_error(proc, "--frobnicate")
     assert proc.stderr.count("sdd-tui:") == 1
 
@@ -495,7 +480,7 @@ def test_json_is_valid_utf8_for_unicode_titles(sample: Path) -> None:
 def test_readable_output_does_not_pass_terminal_controls(sample: Path) -> None:
     tasks = sample / TASKS_002
     tasks.write_bytes(tasks.read_bytes() + b"- [ ] T017 evil \x1b]0;pwned\x07 [bold]x[/bold]\n")
-    proc = run("tasks", str(sample), "--feature", "002")
+    proc = run_cli("tasks", str(sample), "--feature", "002")
     assert proc.returncode == 0, proc.stderr
     assert "\x1b]0;" not in proc.stdout
     assert "\x07" not in proc.stdout
@@ -549,7 +534,7 @@ def test_concurrent_moves_all_land(sample: Path) -> None:
     for p in procs:
         _, err = p.communicate(timeout=60)
         assert p.returncode == 0, err
-    tasks = json.loads(run("tasks", "--json", str(sample), "--feature", "002").stdout)
+    tasks = json.loads(run_cli("tasks", "--json", str(sample), "--feature", "002").stdout)
     got = {t["key"]: t["column"] for t in tasks}
     assert {k: got[k] for k in keys} == dict(zip(keys, columns, strict=True))
     assert got["T008"] == "review" and got["T007"] == "in_progress"

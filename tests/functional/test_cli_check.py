@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_checks import CHECKLIST, HAVE_SHARED_TRACE, SPEC, clean_workspace
+from helpers.checks import CHECKLIST, HAVE_SHARED_TRACE, SPEC, clean_workspace
 
 from sdd_tui.cli import main
 from sdd_tui.operations.checks import RULE_IDS

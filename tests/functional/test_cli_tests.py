@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.files import JUNIT_FIXTURES as FIXTURES
 
 from sdd_tui.cli import main
 
 VENV_BIN = str(Path(sys.executable).parent)
-FIXTURES = Path(__file__).parent / "fixtures" / "junit"
 CASE_KEYS = ["name", "classname", "status", "time", "message", "links"]
 TRACE_KEYS = ["feature", "requirement", "tasks", "tests", "status"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers.git import git
 
 from sdd_tui.cli import demo as demo_module
 from sdd_tui.cli.common import CliError
@@ -15,13 +15,6 @@ from sdd_tui.cli.demo import COMMIT_MESSAGE, DemoError, demo, prepare_demo
 from sdd_tui.resources import is_ignored, sample_workspace_dir
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def git(root: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    return subprocess.run(
-        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
-    ).stdout
 
 
 def sample_files(root: Path) -> set[str]:

@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from hostile import ACTIVE, MARKER, SHOWN, SPEC_SHOWN, TITLES, build, build_links_out
-from ui_helpers import anyio_backend, card_plain, make_app, screen_text, selected, wait_for  # noqa: F401
+from helpers.hostile import ACTIVE, MARKER, SHOWN, SPEC_SHOWN, TITLES, build, build_links_out
+from helpers.ui import card_plain, screen_text, selected, wait_for
 
 RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
 SIZE = (160, 48)

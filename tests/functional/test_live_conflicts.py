@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_live_helpers import SIZE, Probe, insert_after, task_lines, tasks_path, watcher_ready
-from ui_helpers import (
+from helpers.files import read
+from helpers.live import SIZE, Probe, watcher_ready
+from helpers.sample import (
     BOARD_JSON,
     FEATURE,
     HISTORY,
-    anyio_backend,  # noqa: F401  (fixture)
-    column_keys,
-    make_app,
-    read,
-    selected,
-    task_line,
+    insert_after,
+    line_of_task,
+    new_task_lines,
+    tasks_path,
 )
+from helpers.ui import column_keys, make_app, selected
 
 pytestmark = pytest.mark.anyio
 
@@ -48,12 +48,6 @@ def history(root: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in data.splitlines() if line.strip()]
 
 
-@pytest.fixture
-def no_watch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SDD_TUI_NO_WATCH", "1")
-    monkeypatch.setenv("SDD_TUI_NO_GIT", "1")
-
-
 async def test_toggle_on_stale_snapshot_lands_on_the_task_by_key(
     sample: Path, no_watch: None
 ) -> None:
@@ -63,7 +57,9 @@ async def test_toggle_on_stale_snapshot_lands_on_the_task_by_key(
         await pilot.pause()
         assert selected(app) == ("T007b", "todo")
         # An agent inserts three tasks near the top and rewords one, after the app loaded.
-        edited = insert_after(path.read_text(encoding="utf-8"), "- [x] T002 ", task_lines(40, 3))
+        edited = insert_after(
+            path.read_text(encoding="utf-8"), "- [x] T002 ", new_task_lines(40, 3)
+        )
         edited = edited.replace("Add a servings override", "Add a portion override")
         path.write_text(edited, encoding="utf-8")
         assert "T040" not in column_keys(app, "todo")  # the board is stale
@@ -88,7 +84,7 @@ async def test_move_on_stale_snapshot_keeps_the_outside_edit(sample: Path, no_wa
         await pilot.press("right", "right")
         assert selected(app) == ("T008", "review")
         edited = insert_after(
-            path.read_text(encoding="utf-8"), "## Phase 1: Setup", "\n" + task_lines(70, 2)
+            path.read_text(encoding="utf-8"), "## Phase 1: Setup", "\n" + new_task_lines(70, 2)
         )
         edited = edited.replace("- [ ] T013 ", "- [x] T013 ")  # the agent finished T013
         path.write_text(edited, encoding="utf-8")
@@ -119,7 +115,7 @@ async def test_move_of_a_vanished_task_writes_nothing(
         await pilot.pause()
         await pilot.press("down")
         assert selected(app) == ("T009", "todo")
-        line = task_line(path.read_bytes(), "T009")
+        line = line_of_task(path.read_bytes(), "T009")
         path.write_bytes(path.read_bytes().replace(line + b"\n", b""))
         before = (path.read_bytes(), read(sample, BOARD_JSON), read(sample, HISTORY))
         await pilot.press(key)
@@ -155,7 +151,7 @@ async def test_key_press_racing_the_watcher(sample: Path) -> None:
         expected = path.read_text(encoding="utf-8")
         for n, key in enumerate(("T007b", "T009", "T011", "T012")):
             await select_todo(pilot, app, key)
-            expected = insert_after(expected, "- [x] T001 ", task_lines(30 + n, 1))
+            expected = insert_after(expected, "- [x] T001 ", new_task_lines(30 + n, 1))
             path.write_text(expected, encoding="utf-8")
             await pilot.press("space")  # -> done, on whatever snapshot the app has now
             expected = expected.replace(f"- [ ] {key} ", f"- [x] {key} ")

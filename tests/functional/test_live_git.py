@@ -13,25 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_git_repo import PLAN, SPEC, TASKS, add_branch_feature, dated_repo
-from test_live_helpers import (
-    SIZE,
-    Probe,
+from helpers.git import (
+    PLAN,
+    SPEC,
+    TASKS,
+    add_branch_feature,
     commit_all,
-    feature_ids,
+    dated_repo,
     git,
     init_repo,
-    task_lines,
-    tasks_path,
-    watcher_ready,
 )
-from ui_helpers import (
-    FEATURE,
-    anyio_backend,  # noqa: F401  (fixture)
-    column_keys,
-    make_app,
-    screen_text,
-)
+from helpers.live import SIZE, Probe, feature_ids, watcher_ready
+from helpers.sample import FEATURE, new_task_lines, tasks_path
+from helpers.ui import column_keys, make_app, screen_text
 
 pytestmark = [
     pytest.mark.anyio,
@@ -49,12 +43,6 @@ def subtitle(app: Any, pane: str) -> str:
     return str(app.query_one(f"#pane-{pane}").border_subtitle or "")
 
 
-@pytest.fixture
-def repo(sample: Path) -> Path:
-    init_repo(sample)
-    return sample
-
-
 async def test_header_branch_and_marks_follow_the_working_tree(repo: Path) -> None:
     app = make_app(repo)
     probe = Probe.attach(app)
@@ -67,7 +55,7 @@ async def test_header_branch_and_marks_follow_the_working_tree(repo: Path) -> No
         await watcher_ready(pilot, probe, tasks_path(repo))
         (repo / SPEC).write_text("# Spec rewritten by an agent\n", encoding="utf-8")
         with tasks_path(repo).open("a", encoding="utf-8") as fh:
-            fh.write(task_lines(90, 1))
+            fh.write(new_task_lines(90, 1))
         await probe.wait(
             pilot,
             lambda: (
@@ -163,7 +151,7 @@ async def test_repo_without_commits(sample: Path, monkeypatch: pytest.MonkeyPatc
 
 
 async def test_folder_without_git_hides_git(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_git_repo import outside_any_repo
+    from helpers.git import outside_any_repo
 
     from sdd_tui.ui.live import DiffScreen
 

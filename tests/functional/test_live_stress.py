@@ -40,8 +40,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_live_helpers import Probe, board_keys, tasks_path, watcher_ready
-from ui_helpers import FEATURE, HISTORY, anyio_backend, make_app  # noqa: F401
+from helpers.live import Probe, board_keys, watcher_ready
+from helpers.sample import FEATURE, HISTORY, tasks_path
+from helpers.ui import make_app
 
 from sdd_tui.workspace.loader import load
 from sdd_tui.workspace.writer import workspace_lock

@@ -15,25 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_live_helpers import (
-    SIZE,
-    Probe,
-    board_keys,
-    card_count,
-    feature_ids,
-    insert_after,
-    task_lines,
-    tasks_path,
-    watcher_ready,
-)
-from ui_helpers import (
-    FEATURE,
-    anyio_backend,  # noqa: F401  (fixture)
-    column_keys,
-    make_app,
-    screen_text,
-    selected,
-)
+from helpers.live import SIZE, Probe, board_keys, card_count, feature_ids, watcher_ready
+from helpers.sample import FEATURE, insert_after, new_task_lines, tasks_path
+from helpers.ui import column_keys, make_app, screen_text, selected
 
 pytestmark = pytest.mark.anyio
 
@@ -42,7 +26,7 @@ START_CARDS = 18
 
 
 def column_title(app, column: str) -> str:  # type: ignore[no-untyped-def]
-    from ui_helpers import column_titles
+    from helpers.ui import column_titles
 
     from sdd_tui.ui.widgets.board import CardList
 
@@ -60,7 +44,7 @@ async def test_append_task_adds_a_card(sample: Path) -> None:
         await watcher_ready(pilot, probe, tasks_path(sample))
         assert column_title(app, "todo") == "Todo  8"
         with tasks_path(sample).open("a", encoding="utf-8") as fh:
-            fh.write(task_lines(99, 1, "Appended by an agent"))
+            fh.write(new_task_lines(99, 1, "Appended by an agent"))
         await probe.wait(
             pilot, lambda: "T099" in column_keys(app, "todo"), timeout=TIMEOUT, what="T099"
         )
@@ -80,7 +64,7 @@ async def test_temp_and_rename_save(sample: Path) -> None:
         for round_, task in enumerate(("T009", "T011", "T012")):
             text = path.read_text(encoding="utf-8")
             text = text.replace(f"- [ ] {task} ", f"- [x] {task} ")
-            text += task_lines(90 + round_, 1, "Saved by rename")
+            text += new_task_lines(90 + round_, 1, "Saved by rename")
             tmp = path.with_name("tasks.md.tmp")
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, path)
@@ -103,7 +87,7 @@ async def test_jetbrains_style_save_with_backup(sample: Path) -> None:
     path = tasks_path(sample)
     async with app.run_test(size=SIZE) as pilot:
         await watcher_ready(pilot, probe, path)
-        text = path.read_text(encoding="utf-8") + task_lines(95, 2)
+        text = path.read_text(encoding="utf-8") + new_task_lines(95, 2)
         backup = path.with_name("tasks.md~")
         os.replace(path, backup)
         path.write_text(text, encoding="utf-8")
@@ -123,21 +107,21 @@ async def test_delete_then_create(sample: Path) -> None:
         original = path.read_text(encoding="utf-8")
         # Back to back, as some editors save …
         path.unlink()
-        path.write_text(original + task_lines(80, 1), encoding="utf-8")
+        path.write_text(original + new_task_lines(80, 1), encoding="utf-8")
         await probe.wait(
             pilot, lambda: "T080" in column_keys(app, "todo"), timeout=TIMEOUT, what="T080"
         )
         # … and with the board seeing the file gone in between: the new file is still watched.
         path.unlink()
         await probe.wait(pilot, lambda: card_count(app) == 0, timeout=TIMEOUT, what="no cards")
-        path.write_text(original + task_lines(81, 1), encoding="utf-8")
+        path.write_text(original + new_task_lines(81, 1), encoding="utf-8")
         await probe.wait(
             pilot, lambda: "T081" in column_keys(app, "todo"), timeout=TIMEOUT, what="T081"
         )
         assert "T080" not in column_keys(app, "todo")
         assert card_count(app) == START_CARDS + 1
         with path.open("a", encoding="utf-8") as fh:
-            fh.write(task_lines(82, 1))
+            fh.write(new_task_lines(82, 1))
         await probe.wait(
             pilot, lambda: "T082" in column_keys(app, "todo"), timeout=TIMEOUT, what="T082"
         )
@@ -151,7 +135,7 @@ def write_feature(specs: Path, name: str, tasks: int = 3) -> None:
     folder.mkdir(parents=True)
     (folder / "spec.md").write_text(f"# Feature Specification: {name}\n", encoding="utf-8")
     (folder / "tasks.md").write_text(
-        f"# Tasks: {name}\n\n" + task_lines(1, tasks, f"Task of {name}"), encoding="utf-8"
+        f"# Tasks: {name}\n\n" + new_task_lines(1, tasks, f"Task of {name}"), encoding="utf-8"
     )
 
 
@@ -181,7 +165,7 @@ async def test_new_feature_folder_appears_in_switcher(sample: Path) -> None:
         await pilot.press("escape")
         # files of a feature that is not shown are still followed
         with (sample / "specs" / "004-x" / "tasks.md").open("a", encoding="utf-8") as fh:
-            fh.write(task_lines(4, 1))
+            fh.write(new_task_lines(4, 1))
         await probe.wait(
             pilot,
             lambda: len(app.loaded.workspace.feature("004-x").tasks) == 4,
@@ -210,7 +194,7 @@ async def test_switch_to_a_feature_created_while_running(sample: Path) -> None:
             pilot, lambda: column_keys(app, "todo") == ["T001", "T002", "T003"], what="004-x"
         )
         with (sample / "specs" / "004-x" / "tasks.md").open("a", encoding="utf-8") as fh:
-            fh.write(task_lines(4, 1))
+            fh.write(new_task_lines(4, 1))
         await probe.wait(
             pilot, lambda: "T004" in column_keys(app, "todo"), timeout=TIMEOUT, what="T004"
         )
@@ -284,7 +268,7 @@ async def test_specs_folder_deleted_and_recreated(sample: Path, tmp_path: Path) 
         assert app.feature_id == FEATURE
         # The watcher did not go stale: a later append is still seen.
         with tasks_path(sample).open("a", encoding="utf-8") as fh:
-            fh.write(task_lines(77, 1))
+            fh.write(new_task_lines(77, 1))
         await probe.wait(
             pilot, lambda: "T077" in column_keys(app, "todo"), timeout=TIMEOUT, what="T077"
         )
@@ -296,7 +280,7 @@ async def test_specs_folder_deleted_and_recreated(sample: Path, tmp_path: Path) 
             pilot, lambda: card_count(app) == START_CARDS + 1, timeout=TIMEOUT, what="back"
         )
         with tasks_path(sample).open("a", encoding="utf-8") as fh:
-            fh.write(task_lines(78, 1))
+            fh.write(new_task_lines(78, 1))
         await probe.wait(
             pilot, lambda: "T078" in column_keys(app, "todo"), timeout=TIMEOUT, what="T078"
         )
@@ -312,7 +296,7 @@ async def test_half_written_file_never_shows_a_broken_board(sample: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await watcher_ready(pilot, probe, path)
         start = len(probe.refreshes)
-        data = (path.read_text(encoding="utf-8") + task_lines(60, 5)).encode()
+        data = (path.read_text(encoding="utf-8") + new_task_lines(60, 5)).encode()
         half = len(data) // 2
 
         def writer() -> None:
@@ -346,7 +330,7 @@ async def test_selection_stays_on_task_when_lines_are_inserted_above(sample: Pat
         await watcher_ready(pilot, probe, path)
         await pilot.press("down", "down", "down")
         assert selected(app) == ("T012", "todo")
-        text = insert_after(path.read_text(encoding="utf-8"), "- [x] T001 ", task_lines(40, 3))
+        text = insert_after(path.read_text(encoding="utf-8"), "- [x] T001 ", new_task_lines(40, 3))
         path.write_text(text, encoding="utf-8")
         await probe.wait(
             pilot, lambda: "T040" in column_keys(app, "todo"), timeout=TIMEOUT, what="T040"
@@ -375,7 +359,7 @@ async def test_open_detail_follows_the_task_text(sample: Path) -> None:
         await probe.wait(pilot, lambda: isinstance(app.screen, DetailScreen), timeout=TIMEOUT)
         assert "servings override" in screen_text(app)
         text = path.read_text(encoding="utf-8")
-        text = insert_after(text, "## Phase 1: Setup", "\n" + task_lines(50, 2))
+        text = insert_after(text, "## Phase 1: Setup", "\n" + new_task_lines(50, 2))
         text = text.replace("Add a servings override", "Add a portion-size override")
         path.write_text(text, encoding="utf-8")
         await probe.wait(
@@ -459,7 +443,7 @@ async def test_the_apps_own_write_is_not_reloaded_again(sample: Path) -> None:
         assert task in column_keys(app, "in_progress")
 
         with tasks_path(sample).open("a", encoding="utf-8") as fh:
-            fh.write(task_lines(98, 1, "Written after the move"))
+            fh.write(new_task_lines(98, 1, "Written after the move"))
         await probe.wait(
             pilot,
             lambda: "T098" in column_keys(app, "todo") and probe.settled(),

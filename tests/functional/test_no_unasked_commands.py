@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from ui_helpers import anyio_backend, make_app, wait_for, write_tree  # noqa: F401
+from helpers.files import write_tree
+from helpers.ui import make_app, wait_for
 
 MARKER = "ran-unasked"
 COMMAND = f"touch {MARKER}"

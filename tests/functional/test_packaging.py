@@ -19,8 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
+from helpers.files import REPO
 
 pytestmark = pytest.mark.slow
 

@@ -6,13 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixtures_core import write_tree
-from test_checks import HAVE_SHARED_TRACE
-from ui_helpers import (
-    anyio_backend,  # noqa: F401  (fixture)
-    make_app,
-    wait_for,
-)
+from helpers.checks import HAVE_SHARED_TRACE
+from helpers.files import write_tree
+from helpers.ui import make_app, wait_for
 
 from sdd_tui.operations.boxes import OperationError
 from sdd_tui.operations.review import set_item, toggle_item

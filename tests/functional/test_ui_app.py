@@ -9,18 +9,16 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from ui_helpers import (
-    TASKS_MD,
-    anyio_backend,  # noqa: F401  (fixture)
+from helpers.files import write_tree
+from helpers.sample import TASKS_MD, state
+from helpers.ui import (
     card_plain,
     column_keys,
     find_on_screen,
     make_app,
     screen_text,
     selected,
-    state,
     wait_for,
-    write_tree,
 )
 
 pytestmark = pytest.mark.anyio

@@ -13,17 +13,15 @@ import json
 from pathlib import Path
 
 import pytest
-from ui_helpers import (
-    anyio_backend,  # noqa: F401  (fixture)
-    changed_lines,
+from helpers.files import changed_line_pairs
+from helpers.sample import line_of_task, state
+from helpers.ui import (
     column_keys,
     column_of,
     column_titles,
     find_on_screen,
     make_app,
     selected,
-    state,
-    task_line,
     wait_for,
 )
 
@@ -198,7 +196,7 @@ async def test_move_card_through_every_column_and_back(sample: Path, right: str,
         assert selected(app) == ("T007b", "done")
         assert column_keys(app, "done")[-1] == "T007b"
         tasks3, board3 = state(sample)
-        assert changed_lines(tasks0, tasks3) == [
+        assert changed_line_pairs(tasks0, tasks3) == [
             (
                 b"  - [ ] T007b [US1] Implement MealPlan.clear_day emptying all three slots in"
                 b" recipebox/planner.py",
@@ -257,7 +255,7 @@ async def test_move_an_in_progress_card_to_done_and_back(sample: Path) -> None:
         await pilot.pause()
         assert selected(app) == ("T007", "done")
         tasks2, board2 = state(sample)
-        assert changed_lines(tasks0, tasks2) == [
+        assert changed_line_pairs(tasks0, tasks2) == [
             (
                 b"- [ ] T007 [US1] Implement slot removal in recipebox/planner.py (FR-003)",
                 b"- [x] T007 [US1] Implement slot removal in recipebox/planner.py (FR-003)",
@@ -322,8 +320,8 @@ async def test_space_toggles_done_and_back_byte_exact(sample: Path) -> None:
         assert "T009" not in column_keys(app, "todo")
         tasks1, board1 = state(sample)
         assert board1 == board0
-        assert changed_lines(tasks0, tasks1) == [
-            (task_line(tasks0, "T009"), task_line(tasks0, "T009").replace(b"[ ]", b"[x]", 1))
+        assert changed_line_pairs(tasks0, tasks1) == [
+            (line_of_task(tasks0, "T009"), line_of_task(tasks0, "T009").replace(b"[ ]", b"[x]", 1))
         ]
         await pilot.press("space")
         await pilot.pause()

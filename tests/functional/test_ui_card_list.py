@@ -10,7 +10,6 @@ import pytest
 from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
-from ui_helpers import anyio_backend  # noqa: F401  (fixture)
 
 from sdd_tui.ui.widgets.card_list import Card, CardList
 from sdd_tui.ui.widgets.rows import Wrapped

@@ -9,12 +9,12 @@ import gc
 from pathlib import Path
 
 import pytest
-from ui_helpers import anyio_backend, make_app, wait_for  # noqa: F401  (fixture)
+from helpers.files import UI_SOURCES as UI
+from helpers.ui import make_app, wait_for
 
 pytestmark = pytest.mark.anyio
 
 SIZE = (160, 48)
-UI = Path(__file__).resolve().parent.parent / "sdd_tui" / "ui"
 
 
 async def test_key_bar_shows_the_focused_bindings_and_a_click_presses_the_key(

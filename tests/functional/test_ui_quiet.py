@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.ui import make_app
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static
-from ui_helpers import anyio_backend, make_app  # noqa: F401  (fixture)
 
 from sdd_tui.ui.widgets.quiet import set_border_subtitle, update_static
 

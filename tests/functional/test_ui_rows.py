@@ -15,7 +15,6 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
-from ui_helpers import anyio_backend  # noqa: F401  (fixture)
 
 from sdd_tui.ui.widgets.rows import Rows, Wrapped
 

@@ -15,21 +15,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from ui_helpers import anyio_backend, card_plain, make_app, screen_text, wait_for  # noqa: F401
+from helpers.files import JUNIT_FIXTURES as FIXTURES
+from helpers.ui import card_plain, make_app, screen_text, wait_for
 
 from sdd_tui.ui import preferences
 
 pytestmark = pytest.mark.anyio
 
-FIXTURES = Path(__file__).parent / "fixtures" / "junit"
 SAMPLE_COMMAND = "python -m pytest -q --junitxml=.sdd/results/junit.xml"
 SIZE = (160, 48)
 
 
 @pytest.fixture(autouse=True)
-def _quiet(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SDD_TUI_NO_WATCH", "1")
-    monkeypatch.setenv("SDD_TUI_NO_GIT", "1")
+def _quiet(no_watch: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # the sample's command is `python -m pytest`: this interpreter (with pytest) first
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
 

@@ -1,4 +1,4 @@
-"""A hostile workspace, built on disk for tests/security/ (imported as ``from hostile import``).
+"""A hostile workspace, built on disk for the security tests (``from helpers.hostile import``).
 
 Everything an untrusted repository can put where sdd-tui looks: markup and terminal escape
 sequences in task titles and spec text, BIDI overrides, NUL bytes, a 10 MB single line, a

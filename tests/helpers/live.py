@@ -1,4 +1,4 @@
-"""Helpers for the live-workspace tests (watcher, conflicts, git, stress); holds no tests.
+"""The running workbench's live machinery, recorded (watcher, conflict, git, stress tests).
 
 The app under test runs its real watcher.  ``Probe`` wraps the app's live hooks on the
 instance (``files_changed``, ``apply_snapshot``, ``snapshot_changed``, ``git_changed``) to
@@ -14,14 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from ui_helpers import FEATURE, TASKS_MD
 
 SIZE = (160, 48)
 COLUMNS = ("todo", "in_progress", "review", "done")
@@ -150,58 +147,3 @@ async def watcher_ready(pilot: Any, probe: Probe, poke: Path, *, timeout: float 
 
     await probe.wait(pilot, reported, timeout=timeout, what=f"the watcher to report {rel}")
     await probe.wait(pilot, probe.settled, timeout=timeout, what="the probe batch to be applied")
-
-
-def tasks_path(root: Path) -> Path:
-    return root / TASKS_MD
-
-
-def task_lines(n0: int, count: int, text: str = "Added from outside") -> str:
-    return "".join(f"- [ ] T{n:03d} {text} {n}\n" for n in range(n0, n0 + count))
-
-
-def insert_after(data: str, anchor: str, extra: str) -> str:
-    """``data`` with ``extra`` inserted after the line holding ``anchor``."""
-    i = data.index(anchor)
-    j = data.index("\n", i) + 1
-    return data[:j] + extra + data[j:]
-
-
-# --------------------------------------------------------------------------- git
-
-
-def git(cwd: Path, *args: str, date: int | None = None) -> str:
-    """Run git in ``cwd`` (no user/system config); ``date``: commit at this epoch second."""
-    env = git_env()
-    if date is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{date} +0000"
-    out = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env
-    )
-    return out.stdout
-
-
-def git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
-    return env
-
-
-def commit_all(root: Path, message: str, *, date: int | None = None) -> str:
-    """``git add -A && git commit``; returns the new commit's sha."""
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", message, date=date)
-    return git(root, "rev-parse", "HEAD").strip()
-
-
-def init_repo(root: Path, *, commit: bool = True, branch: str = "main") -> None:
-    """``git init`` in ``root`` with a local identity; commits everything when asked."""
-    git(root, "init", "-q", "-b", branch)
-    git(root, "config", "user.name", "Test Author")
-    git(root, "config", "user.email", "author@example.com")
-    git(root, "config", "commit.gpgsign", "false")
-    if commit:
-        commit_all(root, "init")
-
-
-__all__ = ["COLUMNS", "FEATURE", "SIZE", "TASKS_MD"]

@@ -1,13 +1,7 @@
-"""Helpers shared by the headless-core tests: paths, file trees and Markdown generators.
-
-``tests/`` has no ``__init__.py``, so pytest puts this folder on ``sys.path`` and the test
-modules import it as ``from fixtures_core import ...``.
-"""
+"""Markdown for the parser tests: parsing shortcuts, round trips and Hypothesis strategies
+that generate documents (tasks, nested lists, fences, comments, tables, mixed line endings)."""
 
 from __future__ import annotations
-
-import subprocess
-from pathlib import Path
 
 from hypothesis import strategies as st
 
@@ -15,40 +9,6 @@ from sdd_tui.formats.markdown import MdStructure, parse_structure
 from sdd_tui.formats.text import SourceText
 from sdd_tui.model.items import BoxItem
 from sdd_tui.workspace.documents import ParsedDoc, parse_document
-
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
-
-
-# --------------------------------------------------------------------------- file trees
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Create ``files`` (relative path → text or bytes) below ``root``; returns ``root``."""
-    for relpath, content in files.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_bytes(content.encode("utf-8"))
-    return root
-
-
-def git(root: Path, *args: str) -> None:
-    """Run git in ``root`` without touching the user's configuration."""
-    env = {
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_SYSTEM": "/dev/null",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.invalid",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.invalid",
-        "PATH": "/usr/bin:/bin:/usr/local/bin",
-        "HOME": str(root),
-    }
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
-
 
 # --------------------------------------------------------------------------- parsing
 
@@ -82,15 +42,6 @@ def toggle_roundtrip(src: SourceText, box: BoxItem) -> tuple[bytes, bytes]:
     again = SourceText.decode(once)
     back = again.replace(box.box_offset, new, box.mark)
     return once, back
-
-
-def changed_lines(a: bytes, b: bytes) -> int:
-    """How many lines differ between two byte strings with the same line structure."""
-    la = a.splitlines(keepends=True)
-    lb = b.splitlines(keepends=True)
-    if len(la) != len(lb):
-        return max(len(la), len(lb))
-    return sum(1 for x, y in zip(la, lb, strict=True) if x != y)
 
 
 # --------------------------------------------------------------------------- generators

@@ -1,52 +1,16 @@
-"""Helpers shared by the workbench (Textual) tests.
+"""The workbench under test: building it, reading what the screen shows, waiting for it.
 
-``tests/`` has no ``__init__.py``, so pytest puts this folder on ``sys.path`` and the UI test
-modules import it as ``from ui_helpers import ...``; ``async def`` tests are marked
-``pytest.mark.anyio`` and import the ``anyio_backend`` fixture from here (asyncio, as Textual).
-conftest.py gives every test a private, empty user config dir (theme preference).
+Textual is imported inside the functions, so a module importing these helpers stays light.
+``async def`` tests are marked ``pytest.mark.anyio``; the ``anyio_backend`` fixture
+(``tests/conftest.py``) runs them on asyncio, as Textual.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-import shutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "sample_workspace"
-
-FEATURE = "002-meal-planner"
-TASKS_MD = Path("specs") / FEATURE / "tasks.md"
-BOARD_JSON = Path(".sdd") / "board.json"
-HISTORY = Path(".sdd") / "history.jsonl"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Async tests (``pytest.mark.anyio``, anyio's pytest plugin) run on asyncio, as Textual."""
-    return "asyncio"
-
-
-def copy_sample(dest: Path) -> Path:
-    """A private copy of the sample workspace at ``dest`` (its name shows in the header)."""
-    shutil.copytree(SAMPLE, dest)
-    return dest
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Create ``files`` (relative path → text or bytes) below ``root``; returns ``root``."""
-    for relpath, content in files.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, str):
-            content = content.encode("utf-8")
-        path.write_bytes(content)
-    return root
 
 
 def make_app(root: Path, *, feature: str | None = None):  # type: ignore[no-untyped-def]
@@ -55,34 +19,6 @@ def make_app(root: Path, *, feature: str | None = None):  # type: ignore[no-unty
     from sdd_tui.workspace.loader import load
 
     return SddApp(load(root, first=feature), feature=feature)
-
-
-# --------------------------------------------------------------------------- files on disk
-
-
-def read(root: Path, rel: Path) -> bytes:
-    path = root / rel
-    return path.read_bytes() if path.exists() else b""
-
-
-def state(root: Path) -> tuple[bytes, bytes]:
-    """(tasks.md bytes, board.json bytes) of the active sample feature."""
-    return read(root, TASKS_MD), read(root, BOARD_JSON)
-
-
-def changed_lines(before: bytes, after: bytes) -> list[tuple[bytes, bytes]]:
-    """The (old, new) pairs of lines that differ; both texts must have as many lines."""
-    old, new = before.split(b"\n"), after.split(b"\n")
-    assert len(old) == len(new), "a line was added or removed"
-    return [(a, b) for a, b in zip(old, new, strict=True) if a != b]
-
-
-def task_line(tasks_md: bytes, task_id: str) -> bytes:
-    """The one line of ``tasks_md`` that holds task ``task_id``."""
-    box = re.compile(rb"^\s*[-*+] \[.\] " + re.escape(task_id.encode()) + rb"\b")
-    hits = [ln for ln in tasks_md.split(b"\n") if box.match(ln)]
-    assert len(hits) == 1, hits
-    return hits[0]
 
 
 # --------------------------------------------------------------------------- screen state
@@ -200,6 +136,3 @@ def poll(condition: Callable[[], bool], *, timeout: float, interval: float = 0.0
         if time.monotonic() > deadline:
             return False
         time.sleep(interval)
-
-
-AsyncFn = Callable[[], Awaitable[None]]

@@ -1,13 +1,8 @@
 """How the workbench looks: SVG snapshots (pytest-textual-snapshot) of the main screen at
 160×48 and 80×24, the help screen, a card detail, the feature switcher and two more themes.
 
-Regenerate after an intended change with ``pytest tests/test_ui_snapshots.py
---snapshot-update`` and look at the report / the SVGs under ``tests/__snapshots__/``.
-
-Determinism: the workspace is a copy of sample_workspace in a folder named ``sample`` (the
-header shows the folder name), the user config dir is private and empty (conftest), and the
-file watcher and git reader are off (nothing on screen depends on timing).  ``snap_compare``
-runs the app itself with ``asyncio.run``, so these tests are plain ``def``.
+How they are kept deterministic and regenerated: ``conftest.py``.  ``snap_compare`` runs the
+app itself with ``asyncio.run``, so these tests are plain ``def``.
 """
 
 from __future__ import annotations
@@ -15,23 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_helpers import make_app
+from helpers.ui import make_app
 
 WIDE = (160, 48)
 NARROW = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def _still(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SDD_TUI_NO_WATCH", "1")
-    monkeypatch.setenv("SDD_TUI_NO_GIT", "1")
 
 
 def _until(condition, what: str):  # type: ignore[no-untyped-def]
     """A run_before that waits (bounded) until ``condition(app)`` holds."""
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        from ui_helpers import wait_for
+        from helpers.ui import wait_for
 
         await wait_for(pilot, lambda: condition(pilot.app), what=what)
 
@@ -40,7 +29,7 @@ def _until(condition, what: str):  # type: ignore[no-untyped-def]
 
 def _keys_then(keys: tuple[str, ...], condition, what: str):  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        from ui_helpers import wait_for
+        from helpers.ui import wait_for
 
         await pilot.pause()
         await pilot.press(*keys)
@@ -50,7 +39,7 @@ def _keys_then(keys: tuple[str, ...], condition, what: str):  # type: ignore[no-
 
 
 def _board_ready(app) -> bool:  # type: ignore[no-untyped-def]
-    from ui_helpers import selected
+    from helpers.ui import selected
 
     return selected(app) == ("T007b", "todo")
 
@@ -110,7 +99,7 @@ def test_feature_switcher(snap_compare, sample: Path) -> None:
 @pytest.mark.parametrize("theme", ["sdd-light", "sdd-high-contrast"])
 def test_theme(snap_compare, sample: Path, theme: str) -> None:
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        from ui_helpers import wait_for
+        from helpers.ui import wait_for
 
         await wait_for(pilot, lambda: _board_ready(pilot.app), what="the board")
         assert theme in pilot.app.available_themes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+from helpers.files import SAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,14 +84,13 @@ def test_moves_in_a_row_edit_board_json_and_keep_it_canonical(tmp_path, monkeypa
     """The first move dumps board.json whole; the next ones edit the bytes this process
     wrote; an outside edit in between (not our bytes) is dumped whole again."""
     import shutil
-    from pathlib import Path
 
     from sdd_tui.formats import board_state
     from sdd_tui.operations import board as board_ops
     from sdd_tui.workspace.loader import load
 
     root = tmp_path / "ws"
-    sample = Path(__file__).resolve().parent.parent / "sample_workspace"
+    sample = SAMPLE
     shutil.copytree(sample, root)
     dumps: list[int] = []
     full = board_state.dump_board

@@ -11,7 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fixtures_core import write_tree
+from helpers.checks import CHECKLIST, FEATURE, HAVE_SHARED_TRACE, SPEC, TASKS, F, clean_workspace
+from helpers.files import write_tree
+from helpers.git import git
 
 from sdd_tui.operations import checks as checks_module
 from sdd_tui.operations.checks import (
@@ -28,81 +30,6 @@ from sdd_tui.operations.checks import (
 )
 from sdd_tui.workspace.loader import load
 from sdd_tui.workspace.results import load_results
-
-FEATURE = "001-demo"
-F = f"specs/{FEATURE}"
-
-SPEC = """\
-# Feature Specification: Demo
-
-## Clarifications
-
-### Session 2026-01-02
-
-- Q: Which format? → A: JSON.
-
-## User Scenarios & Testing *(mandatory)*
-
-### User Story 1 - Export (Priority: P1)
-
-A user exports their data.
-
-## Requirements *(mandatory)*
-
-### Functional Requirements
-
-- **FR-001**: System MUST export recipes as JSON.
-- **FR-002**: System MUST import recipes from JSON.
-
-## Success Criteria *(mandatory)*
-
-- **SC-001**: An export takes under 1 s.
-"""
-
-TASKS = """\
-# Tasks: Demo
-
-- [x] T001 [US1] Write export tests in tests/test_export.py (FR-001)
-- [ ] T002 [US1] Implement import in demo/io.py (FR-002)
-"""
-
-CHECKLIST = """\
-# Specification Quality Checklist
-
-## Content Quality
-
-- [x] CHK001 No implementation details
-- [x] CHK002 Focused on user value [Gap, Spec §FR-001]
-"""
-
-
-def clean_files() -> dict[str, str]:
-    return {
-        f"{F}/spec.md": SPEC,
-        f"{F}/plan.md": "# Implementation Plan: Demo\n\nPython.\n",
-        f"{F}/tasks.md": TASKS,
-        f"{F}/checklists/requirements.md": CHECKLIST,
-    }
-
-
-def clean_workspace(root: Path, **changes: str | None) -> Path:
-    """The clean feature; ``changes`` maps a file name (``spec``, ``tasks``, ``plan``,
-    ``checklist``, or a root-relative path) to new content, or None to leave it out."""
-    files = clean_files()
-    names = {
-        "spec": f"{F}/spec.md",
-        "plan": f"{F}/plan.md",
-        "tasks": f"{F}/tasks.md",
-        "checklist": f"{F}/checklists/requirements.md",
-    }
-    for key, content in changes.items():
-        path = names.get(key, key)
-        if content is None:
-            files.pop(path, None)
-        else:
-            files[path] = content
-    root.mkdir(parents=True, exist_ok=True)
-    return write_tree(root, files)
 
 
 def junit(*cases: tuple[str, str, str]) -> str:
@@ -124,14 +51,6 @@ def junit(*cases: tuple[str, str, str]) -> str:
         + "".join(body)
         + "</testsuite></testsuites>"
     )
-
-
-try:
-    import sdd_tui.operations.trace  # noqa: F401
-
-    HAVE_SHARED_TRACE = True
-except ImportError:
-    HAVE_SHARED_TRACE = False
 
 
 @pytest.fixture(params=["shared", "local"])
@@ -417,29 +336,13 @@ def test_missing_spec_section(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- plan older than spec
 
 
-def _git(root: Path, *args: str, when: str | None = None) -> None:
-    env = {
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_CONFIG_SYSTEM": "/dev/null",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.invalid",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.invalid",
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(root),
-    }
-    if when is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
-
-
 def _committed(root: Path) -> Path:
     """The clean feature in a git repo: plan committed in 2026-01, the spec in 2026-03."""
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "--", f"{F}/plan.md", f"{F}/tasks.md", f"{F}/checklists")
-    _git(root, "commit", "-q", "-m", "plan", when="2026-01-05T10:00:00+00:00")
-    _git(root, "add", "--", f"{F}/spec.md")
-    _git(root, "commit", "-q", "-m", "spec", when="2026-03-05T10:00:00+00:00")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "--", f"{F}/plan.md", f"{F}/tasks.md", f"{F}/checklists")
+    git(root, "commit", "-q", "-m", "plan", date="2026-01-05T10:00:00+00:00")
+    git(root, "add", "--", f"{F}/spec.md")
+    git(root, "commit", "-q", "-m", "spec", date="2026-03-05T10:00:00+00:00")
     return root
 
 
@@ -467,9 +370,9 @@ def test_plan_older_than_spec(tmp_path: Path) -> None:
 @needs_git
 def test_plan_committed_after_spec_is_fine_until_the_spec_is_edited(tmp_path: Path) -> None:
     root = clean_workspace(tmp_path / "repo")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "all", when="2026-01-05T10:00:00+00:00")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "all", date="2026-01-05T10:00:00+00:00")
     assert of(run_checks(load(root)), "plan-older-than-spec") == []
     spec = root / F / "spec.md"
     spec.write_text(SPEC + "\nMore.\n", encoding="utf-8")  # dirty: its mtime counts
@@ -481,11 +384,11 @@ def test_plan_committed_after_spec_is_fine_until_the_spec_is_edited(tmp_path: Pa
 def test_workspace_in_a_subfolder_of_the_repo(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     root = clean_workspace(repo / "app")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "--", f"app/{F}/plan.md")
-    _git(repo, "commit", "-q", "-m", "plan", when="2026-01-05T10:00:00+00:00")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "rest", when="2026-02-05T10:00:00+00:00")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "--", f"app/{F}/plan.md")
+    git(repo, "commit", "-q", "-m", "plan", date="2026-01-05T10:00:00+00:00")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "rest", date="2026-02-05T10:00:00+00:00")
     times = git_times(root, [f"{F}/plan.md", f"{F}/spec.md"])
     assert times is not None
     assert times[f"{F}/plan.md"] < times[f"{F}/spec.md"]
@@ -677,7 +580,7 @@ def test_test_names_link_to_ids() -> None:
 
 
 def test_sample_coverage(tracer: str) -> None:
-    from conftest import SAMPLE
+    from helpers.files import SAMPLE
 
     loaded = load(SAMPLE)
     results, problems = load_results(SAMPLE, [".sdd/results/**/*.xml"])
@@ -700,7 +603,7 @@ def test_sample_coverage(tracer: str) -> None:
 
 
 def test_local_matcher_links(tmp_path: Path) -> None:
-    from conftest import SAMPLE
+    from helpers.files import SAMPLE
 
     loaded = load(SAMPLE)
     results, _ = load_results(SAMPLE, [".sdd/results/**/*.xml"])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_core import CORPUS, parse_md
+from helpers.files import CORPUS
+from helpers.markdown import parse_md
 
 from sdd_tui.formats.clarifications import answered_questions
 from sdd_tui.formats.completeness import (
@@ -71,7 +72,7 @@ def test_speckit_missing_and_empty_sections() -> None:
 
 
 def test_sample_specs_are_complete() -> None:
-    from conftest import SAMPLE
+    from helpers.files import SAMPLE
 
     for spec in sorted(SAMPLE.glob("specs/*/spec.md")):
         got = statuses("speckit", spec.read_text(encoding="utf-8"))
@@ -192,7 +193,7 @@ def test_openspec_proposal_and_delta_scenarios() -> None:
 
 
 def test_answered_questions_of_the_sample() -> None:
-    from conftest import SAMPLE
+    from helpers.files import SAMPLE
 
     path = "specs/003-nutrition-labels/spec.md"
     doc = parse_md((SAMPLE / path).read_bytes(), path)

@@ -12,7 +12,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from fixtures_core import CORPUS, changed_lines, structure_signature, toggle_roundtrip
+from helpers.files import CORPUS, count_changed_lines
+from helpers.markdown import structure_signature, toggle_roundtrip
 
 from sdd_tui.formats.markdown import parse_structure
 from sdd_tui.formats.text import DecodeProblem
@@ -81,7 +82,7 @@ def test_parse_and_round_trip_every_box(relpath: str) -> None:
     for i, box in enumerate(doc.boxes):
         once, back = toggle_roundtrip(doc.src, box)
         assert back == raw, f"line {box.line + 1}"
-        assert changed_lines(raw, once) == 1, f"line {box.line + 1}"
+        assert count_changed_lines(raw, once) == 1, f"line {box.line + 1}"
         if i % step == 0 or i == len(doc.boxes) - 1:
             # The edited file parses to the same boxes, with only this one's mark changed
             # (checked on a sample of boxes: a parse per box is slow on big files).

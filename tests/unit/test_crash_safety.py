@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.files import REPO
 
 from sdd_tui.workspace.loader import load
 
@@ -51,7 +52,7 @@ def test_kill_9_mid_write_never_tears_the_file(tmp_path: Path) -> None:
     seen = {a: 0, b: 0}
     left_temp = 0
     mid_write = 0
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     for i in range(KILLS):
         child = subprocess.Popen(
             [sys.executable, str(CHILD), str(root), REL, str(tmp_path / "A"), str(tmp_path / "B")],

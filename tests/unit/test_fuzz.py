@@ -1,6 +1,6 @@
 """Fuzzing the read-and-edit path (issue 8): 2,000 generated examples per property.
 
-Documents come from ``fixtures_core.markdown_bytes``: tasks, nested and numbered lists, fences
+Documents come from ``helpers.markdown.markdown_bytes``: tasks, nested and numbered lists, fences
 (closed and unclosed), HTML comments, tables, front matter, LF/CRLF/CR mixes, a BOM and
 unicode.  The properties:
 
@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 
 import pytest
-from fixtures_core import HIDDEN, markdown_bytes, parse_md, toggle_roundtrip
+from helpers.markdown import HIDDEN, markdown_bytes, parse_md, toggle_roundtrip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_live_helpers import commit_all, git, git_env, init_repo, task_lines
-from ui_helpers import BOARD_JSON, FEATURE, HISTORY, TASKS_MD
+from helpers.files import SAMPLE
+from helpers.git import commit_all, git, git_env, init_repo
+from helpers.sample import BOARD_JSON, FEATURE, HISTORY, TASKS_MD, new_task_lines
 
 from sdd_tui.workspace import git as gitmod
 from sdd_tui.workspace.loader import load
@@ -28,13 +29,6 @@ SPEC = f"specs/{FEATURE}/spec.md"
 PLAN = f"specs/{FEATURE}/plan.md"
 TASKS = TASKS_MD.as_posix()
 T0 = 1_700_000_000  # commit dates (epoch seconds) for the stale-plan tests
-
-
-@pytest.fixture
-def repo(sample: Path) -> Path:
-    """The sample workspace as a git repository with one commit on ``main``."""
-    init_repo(sample)
-    return sample
 
 
 def info(root: Path) -> gitmod.GitInfo:
@@ -115,7 +109,7 @@ def test_marks_for_a_workspace_in_a_subfolder_of_the_repo(tmp_path: Path) -> Non
     outer = tmp_path / "mono"
     outer.mkdir()
     root = outer / "apps" / "recipes"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_workspace", root)
+    shutil.copytree(SAMPLE, root)
     (outer / "elsewhere.txt").write_text("x\n", encoding="utf-8")
     init_repo(outer)
     (root / SPEC).write_text("# Changed\n", encoding="utf-8")
@@ -131,7 +125,7 @@ def test_marks_for_a_workspace_in_a_subfolder_of_the_repo(tmp_path: Path) -> Non
 def test_diff_of_a_modified_document(repo: Path) -> None:
     text = (repo / TASKS).read_text(encoding="utf-8")
     (repo / TASKS).write_text(
-        text.replace("- [ ] T009 ", "- [x] T009 ") + task_lines(90, 1), encoding="utf-8"
+        text.replace("- [ ] T009 ", "- [x] T009 ") + new_task_lines(90, 1), encoding="utf-8"
     )
     out = gitmod.diff(repo, TASKS)
     assert out.startswith("diff --git")

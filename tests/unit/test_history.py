@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.sample import state
 
 from sdd_tui.operations.board import move, reorder
 from sdd_tui.operations.boxes import OperationError
@@ -28,10 +29,6 @@ F = "002-meal-planner"
 @pytest.fixture(autouse=True)
 def _author(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Ada Tester")
-
-
-def state(root: Path) -> tuple[bytes, bytes]:
-    return (root / TASKS).read_bytes(), (root / BOARD).read_bytes()
 
 
 def history_lines(root: Path) -> list[str]:

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_workspace"
+from helpers.files import REPO, SAMPLE
 
 HEADLESS_PACKAGES = ("sdd_tui.model", "sdd_tui.formats", "sdd_tui.workspace", "sdd_tui.operations")
 
@@ -90,7 +89,7 @@ def _imports(tree: ast.AST, *, top_level_only: bool) -> set[str]:
 def test_no_headless_module_imports_the_ui(pkg: str) -> None:
     """A static guard beside the runtime one: nothing below the UI imports Textual or the UI,
     and gitpython is only ever imported lazily (inside a function)."""
-    folder = Path(__file__).resolve().parent.parent / pkg.replace(".", "/")
+    folder = REPO / pkg.replace(".", "/")
     for path in sorted(folder.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         anywhere = _imports(tree, top_level_only=False)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers.files import JUNIT_FIXTURES as FIXTURES
 
 from sdd_tui.formats.junit import JUnitError, NotJUnit, parse_junit, strip_escapes
 from sdd_tui.formats.test_status import TestStatusError, parse_test_status
@@ -19,8 +20,6 @@ from sdd_tui.workspace.results import (
     result_files,
     unread_bytes,
 )
-
-FIXTURES = Path(__file__).parent / "fixtures" / "junit"
 
 
 def fixture(name: str) -> bytes:

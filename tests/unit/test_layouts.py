@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from fixtures_core import git, write_tree
+from helpers.files import write_tree
+from helpers.git import git
 
 from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.report import status_json

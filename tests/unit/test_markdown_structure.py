@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unittest import mock
 
-from fixtures_core import (
+from helpers.markdown import (
     both_parses,
     boxes_of,
     markdown_bytes,

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_core import (
-    HIDDEN,
-    changed_lines,
-    markdown_bytes,
-    parse_md,
-    structure_signature,
-    toggle_roundtrip,
-)
+from helpers.files import count_changed_lines
+from helpers.markdown import HIDDEN, markdown_bytes, parse_md, structure_signature, toggle_roundtrip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,7 +77,7 @@ def test_done_then_back_is_byte_exact(raw: bytes) -> None:
         assert back == raw
         assert len(once) == len(raw)
         assert sum(1 for a, b in zip(once, raw, strict=True) if a != b) == 1
-        assert changed_lines(raw, once) == 1
+        assert count_changed_lines(raw, once) == 1
         # BOM, line endings and unicode around the edit are untouched.
         assert once.startswith(b"\xef\xbb\xbf") == raw.startswith(b"\xef\xbb\xbf")
         assert once.count(b"\r\n") == raw.count(b"\r\n")

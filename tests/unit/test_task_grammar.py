@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_core import parse_md
+from helpers.markdown import parse_md
 
 from sdd_tui.formats.task_grammar import checklist_tags, parse_task_text, slug
 from sdd_tui.formats.tasks import build_checklist, build_tasks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_core import parse_md
+from helpers.markdown import parse_md
 from markdown_it import MarkdownIt
 
 from sdd_tui.formats.text import BOM, DecodeProblem, SourceText

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from pathlib import Path
 
 import pytest
-from textual.app import App, ComposeResult
+from helpers.files import REPO
+from helpers.themes import GOOD_THEME, ThemedApp, write_user_theme
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES, Theme
-from textual.widgets import Static
 
 from sdd_tui.resources import themes_dir, user_config_dir
 from sdd_tui.ui import preferences as prefs
@@ -30,15 +29,6 @@ from sdd_tui.ui.themes import (
     user_themes_dir,
 )
 
-GOOD_THEME = """\
-name: my-theme
-dark: true
-primary: "#336699"
-background: "#101010"
-variables:
-  sdd-badge-story: "#ffcc00"
-"""
-
 
 @pytest.fixture(autouse=True)
 def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -46,17 +36,6 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "config"
     monkeypatch.setenv("SDD_TUI_CONFIG_DIR", str(folder))
     return folder
-
-
-def write_user_theme(config_dir: Path, name: str, text: str | bytes) -> Path:
-    folder = config_dir / "themes"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def contrast(a: str, b: str) -> float:
@@ -127,43 +106,6 @@ def test_bundled_theme_is_complete_and_legible(path: Path) -> None:
     )
 
 
-class ThemedApp(App[None]):
-    """A stand-in for the workbench: its CSS uses every sdd-* variable."""
-
-    CSS = "\n".join(
-        f"#v{index} {{ color: ${name}; background: $sdd-card-background; }}"
-        for index, name in enumerate(SDD_VARIABLES)
-    )
-
-    def compose(self) -> ComposeResult:
-        for index, name in enumerate(SDD_VARIABLES):
-            yield Static(name, id=f"v{index}")
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return theme_variable_defaults(self.current_theme)
-
-
-def test_bundled_themes_register_and_switch_without_crash() -> None:
-    app = ThemedApp()
-    messages = register_all(app)
-    assert messages == []
-    themes, _ = bundled_themes()
-
-    async def run() -> None:
-        async with app.run_test() as pilot:
-            for name in [*(theme.name for theme in themes), *BUILTIN_THEMES]:
-                app.theme = name
-                await pilot.pause()
-                assert app.current_theme.name == name
-                assert app.theme_variables["sdd-card-background"]
-            app.theme = "sdd-dark"
-            await pilot.pause()
-            story = app.query_one("#v3", Static).styles.color
-            assert story == Color.parse(app.current_theme.variables["sdd-badge-story"])
-
-    asyncio.run(run())
-
-
 @pytest.mark.parametrize("name", sorted(BUILTIN_THEMES))
 def test_variable_defaults_exist_for_builtin_themes(name: str) -> None:
     defaults = theme_variable_defaults(BUILTIN_THEMES[name])
@@ -221,20 +163,6 @@ def test_user_theme_variables_are_registered(config_dir: Path) -> None:
     assert register_all(app) == []
     assert app.get_theme("my-theme") is not None
     assert app.get_theme("my-theme").variables == {"sdd-badge-story": "#FFCC00"}  # type: ignore[union-attr]
-
-
-def test_user_theme_applies(config_dir: Path) -> None:
-    write_user_theme(config_dir, "good.yaml", GOOD_THEME)
-    app = ThemedApp()
-    register_all(app)
-
-    async def run() -> None:
-        async with app.run_test() as pilot:
-            app.theme = "my-theme"
-            await pilot.pause()
-            assert app.query_one("#v3", Static).styles.color == Color.parse("#ffcc00")
-
-    asyncio.run(run())
 
 
 def test_user_theme_may_replace_a_bundled_one(config_dir: Path) -> None:
@@ -467,7 +395,7 @@ def test_preferences_file_that_is_a_folder(config_dir: Path) -> None:
 
 def test_preferences_never_written_into_the_repo(config_dir: Path) -> None:
     prefs.save_theme("sdd-light")
-    repo = Path(__file__).resolve().parent.parent
+    repo = REPO
     assert not prefs.preferences_path().is_relative_to(repo)
 
 
@@ -525,27 +453,3 @@ def test_corrupt_trust_store_trusts_nothing(config_dir: Path, tmp_path: Path) ->
     assert not prefs.is_command_trusted(tmp_path, "make")
     prefs.trust_command(tmp_path, "make")
     assert prefs.is_command_trusted(tmp_path, "make")
-
-
-def test_a_saved_light_theme_is_there_from_the_first_frame(config_dir: Path) -> None:
-    """The start theme is chosen without Textual's theme watcher (which would parse all the
-    CSS a second time before the first frame): the stylesheet, the classes and the colours
-    must be the theme's all the same."""
-    from sdd_tui.ui.app import SddApp
-    from sdd_tui.workspace.loader import load
-
-    sample = Path(__file__).resolve().parent.parent / "sample_workspace"
-    prefs.save_theme("sdd-light")
-    app = SddApp(load(sample))
-    assert app.theme == "sdd-light"
-
-    async def run() -> None:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            theme = app.current_theme
-            assert not theme.dark
-            assert app.has_class("-light-mode") and not app.has_class("-dark-mode")
-            assert app.stylesheet._variables == app.get_css_variables()
-            assert app.screen.styles.background == Color.parse(theme.background or "")
-
-    asyncio.run(run())

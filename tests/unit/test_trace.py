@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.files import JUNIT_FIXTURES as FIXTURES
+from helpers.files import REPO, write_tree
 
 from sdd_tui.formats.junit import TestCase, parse_junit
 from sdd_tui.model.workspace import Problem
@@ -20,9 +22,6 @@ from sdd_tui.operations.trace import (
     tests_json,
 )
 from sdd_tui.workspace.loader import load
-
-FIXTURES = Path(__file__).parent / "fixtures" / "junit"
-REPO = Path(__file__).resolve().parent.parent
 
 WORKSPACE = {
     "specs/001-recipe-sharing/spec.md": """# Feature Specification: Recipe sharing
@@ -94,14 +93,6 @@ The system SHALL export a recipe as JSON.
 """,
     "openspec/changes/add-export/tasks.md": "## 1. Export\n- [ ] 1.1 Implement it in src/x.py\n",
 }
-
-
-def write_tree(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def case(

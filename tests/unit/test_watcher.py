@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-from ui_helpers import FEATURE, TASKS_MD, anyio_backend  # noqa: F401  (fixture)
+from helpers.sample import TASKS_MD
 
 from sdd_tui.workspace.watcher import relevant, watch_targets, watch_workspace
 
