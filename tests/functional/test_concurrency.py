@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,9 +59,19 @@ def _replace(path: Path, data: bytes) -> None:
 
 
 class Writer(threading.Thread):
-    def __init__(self, root: Path) -> None:
+    """The agent: ``WRITER_OPS`` locked read-modify-writes spread over the CLI run.
+
+    It keeps pace with the movers (``moves_done``) instead of sleeping a fixed time per write:
+    its writes land between and during the moves however fast the machine runs them, and the
+    test takes as long as the moves do."""
+
+    def __init__(
+        self, root: Path, moves_done: Callable[[], int], movers_alive: Callable[[], bool]
+    ) -> None:
         super().__init__(daemon=True)
         self.root = root
+        self.moves_done = moves_done
+        self.movers_alive = movers_alive
         self.notes: list[str] = []
         self.appended: list[str] = []
         self.error: BaseException | None = None
@@ -81,44 +92,75 @@ class Writer(threading.Thread):
                         self.notes.append(line)
                         lines.insert(1, line)  # near the top: every task moves down
                     _replace(path, "\n".join(lines).encode())
-                time.sleep(rng.uniform(0.0, 0.3))  # pacing, spread over the CLI run
+                # pacing: the next write waits for its share of the moves, plus a jitter so
+                # it lands anywhere inside a move (before, during or after its lock)
+                due = (n + 1) * 2 * MOVES_PER_PROCESS // WRITER_OPS
+                while self.moves_done() < due and self.movers_alive():
+                    time.sleep(0.005)
+                time.sleep(rng.uniform(0.0, 0.02))
         except BaseException as exc:  # reported by the test
             self.error = exc
 
 
+# One sdd-tui process per move, as agents and users run them: ``main(["move", ...])`` in a
+# process forked for that move alone.  The parent imported sdd-tui once, so a move costs what
+# the move does, not an interpreter start and its imports (~0.2 s of CPU each, 200 times).
+_MOVER = r"""
+import json, os, random, sys
+import sdd_tui.cli.board_cmds, sdd_tui.formats.config, sdd_tui.operations.board
+import sdd_tui.operations.history, sdd_tui.workspace.loader, sdd_tui.workspace.writer
+from sdd_tui.cli import main
+
+root, feature, tasks, columns, seed, count = json.loads(sys.argv[1])
+rng = random.Random(seed)
+for _ in range(count):
+    task, column = rng.choice(tasks), rng.choice(columns)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        os.dup2(write_end, 1)
+        os.dup2(write_end, 2)
+        code = main(["move", "--path", root, f"{feature}/{task}", column])
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as out:
+        text = out.read().decode(errors="replace")
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    print(json.dumps([task, column, code, text]), flush=True)
+"""
+
+
 def _mover(root: Path, tasks: tuple[str, ...], seed: int, log: list) -> None:
-    rng = random.Random(seed)
-    env = {**os.environ, "NO_COLOR": "1"}
-    for _ in range(MOVES_PER_PROCESS):
-        task = rng.choice(tasks)
-        column = rng.choice(COLUMNS)
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sdd_tui",
-                "move",
-                "--path",
-                str(root),
-                f"{FEATURE}/{task}",
-                column,
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
-        log.append((task, column, proc.returncode, proc.stdout + proc.stderr))
+    """Run ``MOVES_PER_PROCESS`` moves of random ``tasks`` to random columns, one process
+    each; ``log`` gets (task, column, exit code, output) as each move ends."""
+    plan = [str(root), FEATURE, list(tasks), list(COLUMNS), seed, MOVES_PER_PROCESS]
+    with subprocess.Popen(
+        [sys.executable, "-c", _MOVER, json.dumps(plan)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    ) as driver:
+        assert driver.stdout is not None
+        for line in driver.stdout:
+            log.append(tuple(json.loads(line)))
+    assert driver.returncode == 0
 
 
 def test_two_processes_and_an_agent_lose_nothing(tmp_path: Path) -> None:
     root = _workspace(tmp_path / "ws")
-    writer = Writer(root)
     logs: list[list] = [[], []]
     movers = [
         threading.Thread(target=_mover, args=(root, WORKER_TASKS[i], 10 + i, logs[i]))
         for i in range(2)
     ]
+    writer = Writer(
+        root,
+        moves_done=lambda: len(logs[0]) + len(logs[1]),
+        movers_alive=lambda: any(m.is_alive() for m in movers),
+    )
     start = time.monotonic()
     writer.start()
     for m in movers:

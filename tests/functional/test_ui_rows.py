@@ -5,9 +5,8 @@ them to."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from helpers.examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.text import Text
@@ -57,7 +56,7 @@ _PIECES = st.sampled_from([*"ab xyz-_/.()\n\t界🙂é", "  ", "word ", "\n\n"])
 _CHUNKS = st.lists(_PIECES, max_size=30).map("".join)
 
 
-@settings(max_examples=int(os.environ.get("SDD_TUI_HYPOTHESIS_EXAMPLES", "400")), deadline=None)
+@settings(max_examples=examples(150, 400), deadline=None)
 @given(
     parts=st.lists(st.tuples(_CHUNKS, st.sampled_from(["", "bold", "dim"]))),
     width=st.integers(min_value=1, max_value=60),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 
+from helpers.examples import examples
 from helpers.files import SAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,7 +29,7 @@ BOARD = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=int(os.environ.get("SDD_TUI_HYPOTHESIS_EXAMPLES", "400")), deadline=None)
+@settings(max_examples=examples(150, 400), deadline=None)
 @given(BOARD, st.lists(st.tuples(KEY, st.one_of(st.none(), ENTRY)), min_size=1, max_size=4))
 def test_edit_dump_equals_a_full_dump(old: dict, changes: list) -> None:
     new = old
@@ -47,7 +47,7 @@ def test_edit_dump_equals_a_full_dump(old: dict, changes: list) -> None:
         assert json.loads(out) == new
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100, 200), deadline=None)
 @given(st.dictionaries(KEY, ENTRY, min_size=2, max_size=30), st.data())
 def test_one_moved_card_is_an_edit_not_a_full_dump(tasks: dict, data: st.DataObject) -> None:
     old = {"tasks": tasks, "version": 1}

@@ -1,4 +1,6 @@
-"""Fuzzing the read-and-edit path (issue 8): 2,000 generated examples per property.
+"""Fuzzing the read-and-edit path (issue 8): 2,000 generated examples per property in a
+thorough run (``SDD_TUI_HYPOTHESIS=thorough``), a few hundred in the README's run
+(``helpers.examples``).
 
 Documents come from ``helpers.markdown.markdown_bytes``: tasks, nested and numbered lists, fences
 (closed and unclosed), HTML comments, tables, front matter, LF/CRLF/CR mixes, a BOM and
@@ -12,8 +14,8 @@ unicode.  The properties:
   snapshots (as two processes would): afterwards it parses, is canonical and every task sits
   in the column of the last move applied to it.
 
-Everything here is ``slow`` (``.ci/run`` runs it); the fast suite has 150-example versions in
-tests/test_properties.py.
+Everything here is ``slow`` (``.ci/run`` runs it); tests/unit/test_properties.py checks the
+same properties on larger generated documents, with fewer examples.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers.examples import examples
 from helpers.markdown import HIDDEN, markdown_bytes, parse_md, toggle_roundtrip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,8 +37,9 @@ from sdd_tui.model.workspace import Columns
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = 2000
-REAL_PATH_EXAMPLES = 500  # each example writes the file twice
+EXAMPLES = examples(300, 2000)
+BYTES_EXAMPLES = examples(500, 2000)  # cheap: no generator of documents
+REAL_PATH_EXAMPLES = examples(100, 500)  # each example writes the file twice
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -88,7 +92,7 @@ _NASTY_TEXT = st.text(
 )
 
 
-@FUZZ
+@settings(FUZZ, max_examples=BYTES_EXAMPLES)
 @given(
     st.one_of(
         st.binary(max_size=200),

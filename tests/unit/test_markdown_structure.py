@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+from helpers.examples import examples
 from helpers.markdown import (
     both_parses,
     boxes_of,
@@ -28,7 +29,7 @@ def _assert_same(lines: list[str]) -> None:
     assert full.collapsed == 0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100, 200), deadline=None)
 @given(markdown_bytes())
 @example(b"- [ ] a\n" * 20)
 @example(b"para\n" + b"2. [ ] a\n" * 20)
@@ -43,7 +44,7 @@ def test_skeleton_equals_full_parse(raw: bytes) -> None:
     _assert_same(SourceText.decode(raw).lines)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(100, 200), deadline=None)
 @given(markdown_lines())
 def test_skeleton_equals_full_parse_collapsing_every_run(lines: list[str]) -> None:
     """With no minimum saving every run of two or more lines is collapsed."""
@@ -51,7 +52,7 @@ def test_skeleton_equals_full_parse_collapsing_every_run(lines: list[str]) -> No
         _assert_same(lines)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150, 300), deadline=None)
 @given(plain_lines())
 @example(["- a", "", "", "# h"])
 @example(["- a", "  - b", "", "  - c", "", "Para", ""])
@@ -189,7 +190,7 @@ def test_front_matter_detection() -> None:
     assert front_matter_end(["x", "---", "a", "---"]) == 0
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(75, 150), deadline=None)
 @given(markdown_bytes())
 def test_item_lines_agree_with_markdown_it_on_any_line_endings(raw: bytes) -> None:
     src = SourceText.decode(raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers.examples import examples
 from helpers.files import count_changed_lines
 from helpers.markdown import HIDDEN, markdown_bytes, parse_md, structure_signature, toggle_roundtrip
 from hypothesis import given, settings
@@ -13,7 +14,7 @@ from sdd_tui.formats.text import DecodeProblem, SourceText
 from sdd_tui.model.workspace import Columns
 
 COLUMNS = Columns(("todo", "in_progress", "review", "done"))
-PROPS = settings(max_examples=150, deadline=None)
+PROPS = settings(max_examples=examples(100, 150), deadline=None)
 
 
 @PROPS
