@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,15 @@ def test_prepare_demo_makes_a_committed_repo(tmp_path: Path) -> None:
 
 
 @needs_git
-def test_prepare_demo_default_is_a_new_temp_folder() -> None:
+def test_prepare_demo_default_is_a_new_temp_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the system temp folder, here
     first = prepare_demo()
     second = prepare_demo()
     try:
         assert first != second
+        assert first.parent == tmp_path and second.parent == tmp_path
         assert first.name.startswith("sdd-tui-demo-")
         assert (first / ".sdd" / "config.yaml").is_file()
         assert git(first, "log", "--format=%s").strip() == COMMIT_MESSAGE
