@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sdd_tui import formats
 from sdd_tui.gcpolicy import paused
 from sdd_tui.model.items import BoxItem
 from sdd_tui.model.record import record
@@ -63,11 +64,8 @@ def parse_document(
 ) -> ParsedDoc:
     """Decode and parse one Markdown file; raises DecodeProblem for binary bytes (NUL).
     Bytes that are not UTF-8 read as U+FFFD (``doc.src.bad``, ``doc.src.problem``)."""
-    from sdd_tui.formats.boxes import find_boxes
-    from sdd_tui.formats.markdown import parse_structure
-    from sdd_tui.formats.text import SourceText
-
     with paused():
-        src = SourceText.decode(raw)
-        md = parse_structure(src.lines)
-        return ParsedDoc(relpath, src, md, find_boxes(src, md, relpath), mode, outside)
+        src = formats.text.SourceText.decode(raw)
+        md = formats.markdown.parse_structure(src.lines)
+        boxes = formats.boxes.find_boxes(src, md, relpath)
+        return ParsedDoc(relpath, src, md, boxes, mode, outside)

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sdd_tui import __version__
+from sdd_tui import __version__, formats
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Problem
 from sdd_tui.workspace.atomic import replace_bytes
@@ -93,14 +93,12 @@ class _Entry:
 def _parse(relpath: str, data: bytes, kind: str | None, outside: bool) -> DocFacts | Problem:
     """Decode and parse one file.  The parsers are imported here, on the first miss: a warm
     start (and the workbench's first frame) never pays for their imports."""
-    from sdd_tui.formats.markdown import parse_structure
-    from sdd_tui.formats.text import DecodeProblem, SourceText
-
     try:
-        src = SourceText.decode(data)
-    except DecodeProblem as exc:
+        src = formats.text.SourceText.decode(data)
+    except formats.text.DecodeProblem as exc:
         return Problem(relpath, str(exc), exc.line)
-    facts = facts_from(relpath, src, parse_structure(src.lines), kind, outside=outside)
+    md = formats.markdown.parse_structure(src.lines)
+    facts = facts_from(relpath, src, md, kind, outside=outside)
     bad = src.problem
     if bad is not None:
         facts = dataclasses.replace(facts, problem=(str(bad), bad.line))
@@ -110,16 +108,12 @@ def _parse(relpath: str, data: bytes, kind: str | None, outside: bool) -> DocFac
 def facts_from(
     relpath: str, src: SourceText, md: MdStructure, kind: str | None, *, outside: bool = False
 ) -> DocFacts:
-    from sdd_tui.formats import requirements
-    from sdd_tui.formats.boxes import box_tuples
-    from sdd_tui.formats.task_grammar import parse_task_text
-    from sdd_tui.formats.tasks import checklist_rows, task_rows_of
-
-    boxes = box_tuples(src, md, relpath)
+    requirements = formats.requirements
+    boxes = formats.boxes.box_tuples(src, md, relpath)
     heads = tuple((h.line + 1, h.level, h.text) for h in md.headings)
     if kind == TASKS:
-        texts = [parse_task_text(b[7], b[9]) for b in boxes]
-        rows, problems = task_rows_of(boxes, texts)
+        texts = [formats.task_grammar.parse_task_text(b[7], b[9]) for b in boxes]
+        rows, problems = formats.tasks.task_rows_of(boxes, texts)
         return DocFacts(
             relpath,
             rows=tuple(rows),
@@ -127,7 +121,7 @@ def facts_from(
             headings=heads,
             outside=outside,
         )
-    checks = tuple(checklist_rows(boxes))
+    checks = tuple(formats.tasks.checklist_rows(boxes))
     reqs: tuple[tuple[str, str, str, int, str | None, bool], ...] = ()
     if kind is not None:
         found = requirements.READERS[kind]("", relpath, src, md)
