@@ -162,16 +162,6 @@ def test_pane_documents_of_each_layout() -> None:
     assert layout_of(empty).pane_documents(empty) == ([], [])
 
 
-def _ui_pane_documents():  # type: ignore[no-untyped-def]
-    """The UI's own copy while it exists (the UI will call the layouts instead)."""
-    from sdd_tui.ui import app
-
-    found = getattr(app, "_pane_documents", None)
-    if found is None:
-        pytest.skip("the UI has no copy of _pane_documents any more")
-    return found
-
-
 def _corpus_and_sample() -> list[Path]:
     roots = [REPO / "sample_workspace"]
     if CORPUS.is_dir():
@@ -179,13 +169,20 @@ def _corpus_and_sample() -> list[Path]:
     return roots
 
 
-def test_pane_documents_equal_the_ui_copy_on_real_workspaces() -> None:
-    ui_panes = _ui_pane_documents()
+def test_pane_documents_on_real_workspaces_are_the_features_own() -> None:
+    """On the sample and the corpus: the spec pane opens on the feature's spec, the plan
+    pane on its plan, and every document shown is one of the feature's."""
     seen: set[str] = set()
     for root in _corpus_and_sample():
         for f in load_root(root).workspace.features:
             seen.add(f.layout)
-            assert layout_of(f).pane_documents(f) == ui_panes(f), (root.name, f.id)
+            spec, plan = layout_of(f).pane_documents(f)
+            own = {p for p in f.documents.values() if p} | {p for _, p in f.extra_documents}
+            assert {p for _, p in spec + plan} <= own, (root.name, f.id)
+            if f.documents.get("spec"):
+                assert spec[0][1] == f.documents["spec"], (root.name, f.id)
+            if f.documents.get("plan"):
+                assert plan[0][1] == f.documents["plan"], (root.name, f.id)
     assert {"speckit", "kiro", "openspec"} <= seen or not CORPUS.is_dir()
 
 

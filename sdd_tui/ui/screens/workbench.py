@@ -33,9 +33,10 @@ from sdd_tui.textsafe import safe
 from sdd_tui.ui import screens, widgets
 from sdd_tui.ui.live import LiveWorkspace
 from sdd_tui.ui.screens.common import pane_documents, undo_or_redo
-from sdd_tui.ui.screens.workbench_tests import TestRuns
+from sdd_tui.ui.screens.workbench_tests import WorkbenchTests
+from sdd_tui.ui.screens.workbench_views import WorkbenchViews
 from sdd_tui.ui.session import Session, SnapshotChanged
-from sdd_tui.ui.widgets.board import BoardAction, BoardView, CardList
+from sdd_tui.ui.widgets.board import BoardAction, BoardView
 from sdd_tui.ui.widgets.header import WorkbenchHeader
 from sdd_tui.ui.widgets.key_bar import KeyBar
 from sdd_tui.ui.widgets.quiet import set_border_subtitle
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
 PANES = ("board", "spec", "plan", "tests")
 PANE_TITLES = {"board": "Board", "spec": "Spec", "plan": "Plan", "tests": "Tests"}
 WIDE = (120, 32)  # four panes at once from this size up
-RESULTS_DELAY = 0.3  # seconds without changes before the test results are linked again
 REST_FALLBACK = 2.0  # seconds: read the rest if the watcher's first re-read has not come
 
 
@@ -69,7 +69,7 @@ class Pane(Vertical):
         self.border_title = f"{number} {PANE_TITLES[name]}"
 
 
-class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
+class WorkbenchScreen(WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None]):
     """Board, spec, plan and tests of one feature."""
 
     BINDINGS = [
@@ -376,91 +376,6 @@ class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
     def _doc_pane(self, name: str) -> widgets.DocPane:
         return self.query_one(f"#{name}", widgets.DocPane)
 
-    # -- test results --------------------------------------------------------------------
-
-    def _load_results(self) -> None:
-        """Read and link the results on the UI thread (for a key that needs them now);
-        large changed files are read in a thread, and the pane says so meanwhile."""
-        results = self.session.results
-        if results.needs_thread(self.loaded):
-            self._results_loading = True
-            self._refresh_results()
-            return
-        results.refresh(self.loaded, self.feature)
-        self._take_task_status()
-
-    def _take_task_status(self) -> None:
-        board = self.query_one(BoardView)
-        status = self.session.results.task_status(self.feature)
-        if status != board.test_status:  # card dots changed: redraw the board
-            board.test_status = status
-            board.show(self.loaded.workspace, self.feature)
-
-    def _show_results(self) -> None:
-        snap = self.session.results.snapshot
-        prepared = self._case_options
-        if prepared is None or prepared[0] is not snap:
-            prepared = self._case_options = (snap, widgets.case_options(snap))
-        self._tests_pane().show(self._tests_view(), prepared[1])
-
-    def _schedule_results(self, delay: float = RESULTS_DELAY) -> None:
-        if self._results_timer is not None:
-            self._results_timer.stop()
-        self._results_timer = self.set_timer(delay, self._refresh_results)
-
-    def _refresh_results(self) -> None:
-        """Read and link the test results in a thread; ``_apply_results`` shows them.
-
-        Linking thousands of test cases to a feature's tasks takes tens of milliseconds: on
-        the UI thread that would hold up the keys typed after a move."""
-        if not (self._ready and self._panes_ready):
-            return
-        self._results_generation += 1
-        self._results_worker(self.loaded, self.feature, self._results_generation)
-
-    @work(thread=True, group="results", exit_on_error=False, description="results")
-    def _results_worker(self, loaded: Loaded, feature: Feature | None, generation: int) -> None:
-        if generation != self._results_generation:
-            return  # a newer request is already queued
-        results = self.session.results
-        results.refresh(loaded, feature)
-        snap = results.snapshot
-        options = (snap, widgets.case_options(snap))  # thousands of rows: built here, not on the UI
-        self.app.call_from_thread(self._apply_results, generation, options)
-
-    def _apply_results(self, generation: int, options: tuple[object, list[Option]]) -> None:
-        if generation != self._results_generation or not self._ready:
-            return  # a newer read is on its way (it shows the same or fresher results)
-        self._results_loading = False
-        self._case_options = options
-        gcpolicy.freeze_alive()
-        self._take_task_status()
-        self._show_results()
-        feature = self.feature
-        passing = self.session.results.passing()
-        if passing is not None and feature is not None:
-            self._stage = feature_stage(feature, tests_passing=passing)
-            self._show_header()
-        if self.loaded.partial:
-            return  # keys typed meanwhile wait for the whole workspace
-        pending, self._pending = self._pending, []
-        for fn in pending:  # keys typed before the panes were there
-            fn()
-
-    def action_trace(self) -> None:
-        if self._when_ready(self.action_trace):
-            return
-        results = self.session.results
-        if results.trace is None:
-            self._load_results()
-        if results.trace is not None:
-            has_results = bool(results.results is not None and results.results.cases)
-            self.app.push_screen(
-                screens.TraceScreen(
-                    results.trace, self.feature, has_results=has_results, full=results.full_trace
-                )
-            )
-
     # -- layout --------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
@@ -626,131 +541,3 @@ class WorkbenchScreen(TestRuns, LiveWorkspace, Screen[None]):
             box.value = ""
             box.remove_class("-shown")
             self.query_one(BoardView).focus_board()
-
-    # -- other screens -------------------------------------------------------------------
-
-    def on_doc_pane_outline_requested(self, request: widgets.DocPane.OutlineRequested) -> None:
-        screens.open_outline(self, request)
-
-    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        binding_rows = screens.binding_rows
-        return [
-            ("Board", binding_rows(BoardView.BINDINGS) + binding_rows(CardList.BINDINGS)),
-            (
-                "Documents",
-                binding_rows(widgets.DocPane.BINDINGS)
-                + [("j,k,pageup,pagedown", "Scroll"), ("g,G", "Top / bottom")],
-            ),
-            (
-                "Workbench",
-                binding_rows(self.app.BINDINGS)
-                + binding_rows(self.BINDINGS)
-                + [
-                    ("ctrl+p", "Command palette"),
-                    ("tab,shift+tab", "Next / previous pane"),
-                    ("escape", "Close a screen, clear the filter"),
-                ],
-            ),
-        ]
-
-    def action_problems(self) -> None:
-        if self._when_ready(self.action_problems):
-            return  # every feature's problems, not only the first one's
-        self.app.push_screen(screens.ProblemsScreen(self.session), self._show_place)
-
-    def _show_place(self, place: tuple[str, int] | None) -> None:
-        """Show ``path`` at 1-based ``line``: in the spec or plan pane when it is one of the
-        feature's documents (switching to the feature that holds it), the board for its task
-        file, else in the editor."""
-        if place is None:
-            return
-        path, line = place
-        owner = max(
-            (
-                f
-                for f in self.loaded.workspace.features
-                if f.path and (path == f.path or path.startswith(f.path + "/"))
-            ),
-            key=lambda f: len(f.path),
-            default=None,
-        )
-        if owner is not None and owner.id != self.feature_id:
-            self.switch_feature(owner.id)
-        feature = self.feature
-        if feature is not None and path == feature.documents.get("tasks"):
-            self.action_pane("board")
-            return
-        for name in ("spec", "plan"):
-            pane = self._doc_pane(name)
-            if path in [p for _, p in pane.documents]:
-                self.action_pane(name)
-                pane.jump_to(path, line)
-                return
-        self._edit(path, line)
-
-    def action_switch_feature(self) -> None:
-        if self._when_ready(self.action_switch_feature):
-            return  # the list needs every feature
-
-        def chosen(feature_id: str | None) -> None:
-            if feature_id:
-                self.switch_feature(feature_id)
-
-        self.app.push_screen(
-            screens.FeatureSwitcher(self.session.all_features(), self.feature_id), chosen
-        )
-
-    def switch_feature(self, feature_id: str) -> None:
-        if feature_id not in {f.id for f in self.session.all_features().features}:
-            return
-        self.feature_id = feature_id
-        board = self.query_one(BoardView)
-        board.filter_text = ""
-        if self._panes_ready:
-            self.query_one("#filter", Input).value = ""
-        self.refresh_all(keep=False)
-        board.select_first_todo()
-
-    def action_reload(self) -> None:
-        self._reload_all()
-        self.notify("reloaded", timeout=1)
-
-    def action_review(self) -> None:
-        if self._when_ready(self.action_review):
-            return
-        feature = self.feature
-        if feature is None:
-            self.app.bell()
-            self.notify("no feature to review", severity="warning")
-            return
-        screen = screens.ReviewScreen(self.session, feature.id, self.read_document, self.palette())
-        self.app.push_screen(screen, lambda _: self.refresh_all(keep=True))
-
-    def action_requirements(self) -> None:
-        if self._when_ready(self.action_requirements):
-            return
-        feature = self.feature
-        if feature is None:
-            self.app.bell()
-            return
-
-        def chosen(target: tuple[str, int] | None) -> None:
-            if target is None:
-                return
-            path, line = target
-            pane = self._doc_pane("spec")
-            if path not in [p for _, p in pane.documents]:
-                self.notify(f"{safe(path)} is not shown in the spec pane", markup=False)
-                return
-            self.action_pane("spec")
-            pane.jump_to(path, line)
-
-        results = self.session.results.results
-        self.app.push_screen(
-            screens.RequirementsScreen(self.loaded.workspace, feature, results), chosen
-        )
-
-    def commands(self):  # type: ignore[no-untyped-def]
-        from sdd_tui.ui.commands import workbench_commands
-
-        return workbench_commands(self)

@@ -1,4 +1,7 @@
-"""The workbench's test runs and the screens its Tests pane opens.
+"""The workbench's test results and runs, and the screens its Tests pane opens.
+
+The results are read and linked in a worker thread once the writes pause (``RESULTS_DELAY``)
+and shown in the Tests pane and as the cards' dots.
 
 ``t`` runs ``tests.command`` (after a first-time confirmation remembered in the user's config
 dir) as an async subprocess; its output streams into
@@ -15,18 +18,27 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 
-from sdd_tui import operations, workspace
+from sdd_tui import gcpolicy, operations, workspace
+from sdd_tui.operations.stage import feature_stage
 from sdd_tui.textsafe import safe
 from sdd_tui.ui import screens, widgets
+from sdd_tui.ui.widgets.board import BoardView
+
+RESULTS_DELAY = 0.3  # seconds without changes before the test results are linked again
 
 if TYPE_CHECKING:
+    from textual.widgets.option_list import Option
+
+    from sdd_tui.model.workspace import Feature
     from sdd_tui.operations.test_runner import RunState
     from sdd_tui.ui.session import Session
     from sdd_tui.ui.widgets.tests_pane import TestsPane, TestsView
+    from sdd_tui.workspace.snapshot import Loaded
 
 
-class TestRuns:
-    """Mixin for the workbench screen: ``t`` and the Tests pane's choices."""
+class WorkbenchTests:
+    """Mixin for the workbench screen: the test results, ``t``, ``m`` and the Tests pane's
+    choices."""
 
     __test__ = False
 
@@ -180,3 +192,88 @@ class TestRuns:
                 screens.criterion_text(criterion, status.path, junit),
             )
         )
+
+    # -- results ------------------------------------------------------------------------
+
+    def _load_results(self) -> None:
+        """Read and link the results on the UI thread (for a key that needs them now);
+        large changed files are read in a thread, and the pane says so meanwhile."""
+        results = self.session.results
+        if results.needs_thread(self.loaded):
+            self._results_loading = True
+            self._refresh_results()
+            return
+        results.refresh(self.loaded, self.feature)
+        self._take_task_status()
+
+    def _take_task_status(self) -> None:
+        board = self.query_one(BoardView)
+        status = self.session.results.task_status(self.feature)
+        if status != board.test_status:  # card dots changed: redraw the board
+            board.test_status = status
+            board.show(self.loaded.workspace, self.feature)
+
+    def _show_results(self) -> None:
+        snap = self.session.results.snapshot
+        prepared = self._case_options
+        if prepared is None or prepared[0] is not snap:
+            prepared = self._case_options = (snap, widgets.case_options(snap))
+        self._tests_pane().show(self._tests_view(), prepared[1])
+
+    def _schedule_results(self, delay: float = RESULTS_DELAY) -> None:
+        if self._results_timer is not None:
+            self._results_timer.stop()
+        self._results_timer = self.set_timer(delay, self._refresh_results)
+
+    def _refresh_results(self) -> None:
+        """Read and link the test results in a thread; ``_apply_results`` shows them.
+
+        Linking thousands of test cases to a feature's tasks takes tens of milliseconds: on
+        the UI thread that would hold up the keys typed after a move."""
+        if not (self._ready and self._panes_ready):
+            return
+        self._results_generation += 1
+        self._results_worker(self.loaded, self.feature, self._results_generation)
+
+    @work(thread=True, group="results", exit_on_error=False, description="results")
+    def _results_worker(self, loaded: Loaded, feature: Feature | None, generation: int) -> None:
+        if generation != self._results_generation:
+            return  # a newer request is already queued
+        results = self.session.results
+        results.refresh(loaded, feature)
+        snap = results.snapshot
+        options = (snap, widgets.case_options(snap))  # thousands of rows: built here, not on the UI
+        self.app.call_from_thread(self._apply_results, generation, options)
+
+    def _apply_results(self, generation: int, options: tuple[object, list[Option]]) -> None:
+        if generation != self._results_generation or not self._ready:
+            return  # a newer read is on its way (it shows the same or fresher results)
+        self._results_loading = False
+        self._case_options = options
+        gcpolicy.freeze_alive()
+        self._take_task_status()
+        self._show_results()
+        feature = self.feature
+        passing = self.session.results.passing()
+        if passing is not None and feature is not None:
+            self._stage = feature_stage(feature, tests_passing=passing)
+            self._show_header()
+        if self.loaded.partial:
+            return  # keys typed meanwhile wait for the whole workspace
+        pending, self._pending = self._pending, []
+        for fn in pending:  # keys typed before the panes were there
+            fn()
+
+    def action_trace(self) -> None:
+        if self._when_ready(self.action_trace):
+            return
+        results = self.session.results
+        if results.trace is None:
+            self._load_results()
+        if results.trace is not None:
+            has_results = bool(results.results is not None and results.results.cases)
+            self.app.push_screen(
+                screens.TraceScreen(
+                    results.trace, self.feature, has_results=has_results, full=results.full_trace
+                )
+            )
