@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sdd_tui.cli.common import CliError, load_workspace, parser, print_json, safe_stdio
 from sdd_tui.model.progress import percent
@@ -14,6 +14,8 @@ from sdd_tui.textsafe import safe
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+
+    from sdd_tui.workspace.snapshot import Loaded
 
 
 def status(argv: list[str]) -> int:
@@ -37,7 +39,8 @@ def tasks(argv: list[str]) -> int:
     p.add_argument("--feature", help="only this feature (id)")
     p.add_argument("--json", action="store_true", help="print JSON for agents and CI")
     args = p.parse_args(argv)
-    ws = load_workspace(args.path, one_shot=True).workspace
+    loaded = load_workspace(args.path, one_shot=True)
+    ws = loaded.workspace
     features = list(ws.features)
     if args.feature is not None:
         f = ws.feature(args.feature)
@@ -45,10 +48,28 @@ def tasks(argv: list[str]) -> int:
             raise CliError(f"unknown feature '{args.feature}'")
         features = [f]
     if args.json:
-        print_json(tasks_json(features))
+        print_json(tasks_json(features, _unproven(loaded, features)))
     else:
         _print_tasks(ws, features)
     return 0
+
+
+def _unproven(loaded: Loaded, features: list[Feature]) -> dict[str, dict[str, Any]]:
+    """Feature id → done task key → why it lacks evidence (test results and git)."""
+    if not any(t.done for f in features for t in f.tasks):
+        return {f.id: {} for f in features}
+    from sdd_tui.operations.checks import tracing
+    from sdd_tui.operations.evidence import branch_changes, unproven
+    from sdd_tui.workspace.results import load_results
+
+    config = loaded.config
+    globs = config.tests.junit if config is not None and config.tests.junit else None
+    results, _problems = load_results(loaded.root, globs)
+    traced = tracing(loaded.workspace, results)
+    changes = branch_changes(loaded.root)
+    return {
+        f.id: unproven(f, traced.trace, changes, have_results=traced.have_results) for f in features
+    }
 
 
 def move(argv: list[str]) -> int:

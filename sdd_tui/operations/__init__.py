@@ -7,18 +7,28 @@ from typing import TYPE_CHECKING
 from sdd_tui.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from sdd_tui.operations import board, clarify, history, review, stage, test_runner, trace
+    from sdd_tui.operations import (
+        board,
+        clarify,
+        evidence,
+        history,
+        review,
+        stage,
+        test_runner,
+        trace,
+    )
     from sdd_tui.operations.boxes import OperationError
 
 __getattr__, __dir__ = lazy_names(
     __name__,
     {"OperationError": "boxes"},
-    modules=("board", "clarify", "history", "review", "stage", "test_runner", "trace"),
+    modules=("board", "clarify", "evidence", "history", "review", "stage", "test_runner", "trace"),
 )
 __all__ = [
     "OperationError",
     "board",
     "clarify",
+    "evidence",
     "history",
     "review",
     "stage",

@@ -60,6 +60,11 @@ RULES: tuple[Rule, ...] = (
     Rule("plan-older-than-spec", "warning", "the spec changed after the plan (git)"),
     Rule("spec-without-plan", "warning", "a spec without a plan or without tasks"),
     Rule("missing-spec-section", "warning", "a template section is missing or empty"),
+    Rule(
+        "done-without-evidence",
+        "warning",
+        "a done task whose tests fail or are missing, or whose files did not change (git)",
+    ),
 )
 RULE_IDS = tuple(r.id for r in RULES)
 DEFAULT_SEVERITY = {r.id: r.severity for r in RULES}
@@ -361,6 +366,10 @@ def run_checks(
     failing = traced.failing_only() if report.results else traced
     for f in features:
         _feature_rules(loaded, f, traced, failing, times, add)
+    if sev["done-without-evidence"] != "off":
+        # a done task whose tests fail is done-task-failing-test's, when that rule is on
+        judge_failing = sev["done-task-failing-test"] == "off"
+        _evidence_rule(loaded, features, traced, use_git=use_git, failing=judge_failing, add=add)
     if report.results and results is not None:
         _failing_tests(ws, results, failing, features, whole=feature is None, add=add)
     order = {fid: i for i, fid in enumerate(report.features)}
@@ -375,6 +384,32 @@ def run_checks(
     )
     report.findings = raw
     return report
+
+
+def _evidence_rule(
+    loaded: Loaded,
+    features: list[Feature],
+    traced: Tracing,
+    *,
+    use_git: bool,
+    failing: bool,
+    add: Any,
+) -> None:
+    """done-without-evidence: a done task whose linked tests fail or are missing from the
+    results, or none of whose files changed on this branch (``operations.evidence``)."""
+    from sdd_tui.operations.evidence import branch_changes, unproven
+
+    changes = branch_changes(loaded.root) if use_git else None
+    for f in features:
+        found = unproven(
+            f, traced.trace, changes, have_results=traced.have_results, failing=failing
+        )
+        for key, evidence in found.items():
+            task = f.task(key)
+            if task is None:
+                continue
+            why = "; ".join(evidence.reasons)
+            add("done-without-evidence", task.path, task.line, f"{task.id or key}: {why}", f.id)
 
 
 def _failing_tests(

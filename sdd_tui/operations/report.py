@@ -60,5 +60,23 @@ def task_json(t: Task) -> dict[str, Any]:
     }
 
 
-def tasks_json(features: list[Feature]) -> list[dict[str, Any]]:
-    return [task_json(t) for f in features for t in f.tasks]
+def tasks_json(
+    features: list[Feature], unproven: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Every task; with ``unproven`` (feature id → task key → evidence, see
+    ``operations.evidence``), a done task says whether it is proven and why not, others
+    carry ``"evidence": null``."""
+    out = []
+    for f in features:
+        mine = unproven.get(f.id, {}) if unproven is not None else None
+        for t in f.tasks:
+            item = task_json(t)
+            if mine is not None:
+                found = mine.get(t.key)
+                item["evidence"] = (
+                    (found.to_json() if found is not None else {"proven": True, "reasons": []})
+                    if t.done
+                    else None
+                )
+            out.append(item)
+    return out

@@ -76,7 +76,7 @@ _CODE_EXTENSIONS = (
     "py ts tsx js jsx mjs cjs mts cts go rs java kt kts scala groovy rb cs fs vb php swift "
     "ex exs erl c cc cpp cxx h hpp m mm dart clj cljs lua pl r jl hs ml elm zig nim feature robot"
 )
-_CODE_EXT = frozenset(_CODE_EXTENSIONS.split())
+CODE_EXT = frozenset(_CODE_EXTENSIONS.split())
 _PATH_TOKEN = re.compile(r"[\w@$.+-]*[\w@$+-]/[\w@$./+-]*|[\w@$.+-]+\.[A-Za-z]{1,8}")
 _WORD = re.compile(r"[^a-z0-9]+")
 
@@ -129,7 +129,7 @@ def name_refs(text: str) -> list[NameRef]:
 _MAX_WORD = 512  # longer "words" are no paths; _PATH_TOKEN is quadratic in a word's length
 
 
-def _path_tokens(line: str) -> list[str]:
+def path_tokens(line: str) -> list[str]:
     """``_PATH_TOKEN.findall(line)``, word by word (no match spans whitespace): linear in
     the line, so a 10 MB single-line task cannot stall the UI."""
     out: list[str] = []
@@ -148,11 +148,11 @@ def task_test_files(task: Task) -> list[str]:
     for line in (task.text, *task.body):
         if not _TESTISH.search(line):
             continue  # a test file's path says test or spec, so its line does too
-        for token in _path_tokens(line):
+        for token in path_tokens(line):
             path = token.strip("`'\"()[]{}<>,;:").removeprefix("./")
             name = path.rsplit("/", 1)[-1]
             stem, dot, ext = name.rpartition(".")
-            if not dot or not stem or ext.lower() not in _CODE_EXT:
+            if not dot or not stem or ext.lower() not in CODE_EXT:
                 continue
             if _TESTISH.search(path) and path not in out:
                 out.append(path)

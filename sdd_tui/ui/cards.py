@@ -65,12 +65,14 @@ def card_text(
     *,
     done_keys: frozenset[str] = frozenset(),
     tests: str | None = None,
+    unproven: bool = False,
     colors: CardColors = DEFAULT_COLORS,
 ) -> Text:
     """A card: first line ID and badges, then the title, then requirement references.
 
     ``tests`` is the status of the task's linked tests (passed | failed | skipped, None for
-    no linked tests): a green/red/grey dot; a done card whose tests fail is flagged.
+    no linked tests): a green/red/grey dot; a done card whose tests fail is flagged, and so is
+    a done card without evidence (``unproven``, see ``operations.evidence``).
     """
     head = Text(no_wrap=False, overflow="fold")
     if task.parent:
@@ -94,6 +96,9 @@ def card_text(
         head.append(f" {dot}", style)
         if tests == "failed" and task.done:
             head.append(" ⚑ done, tests fail", "bold red")
+            unproven = False  # said already
+    if unproven and task.done:
+        head.append(" ⚑ unproven", "bold yellow")
     head.append("\n")
     title = Text(safe(task.title), style="dim" if task.done else "")
     head.append_text(title)

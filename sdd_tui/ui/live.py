@@ -25,6 +25,7 @@ from sdd_tui.ui import screens
 
 if TYPE_CHECKING:
     from sdd_tui.model.workspace import Feature
+    from sdd_tui.operations.evidence import Changes
     from sdd_tui.ui.session import Session
     from sdd_tui.workspace.git import GitInfo
     from sdd_tui.workspace.snapshot import Loaded
@@ -99,7 +100,11 @@ class LiveWorkspace:
         info = gitmod.git_info(root)
         stale: set[str] = set()
         feats: tuple[Feature, ...] | None = None
+        changes = None
         if info is not None:
+            from sdd_tui.operations.evidence import branch_changes
+
+            changes = branch_changes(root)
             for f in loaded.workspace.features:
                 if layout_of(f).plan_can_go_stale and gitmod.stale_plan(root, f, info):
                     stale.add(f.id)
@@ -109,7 +114,7 @@ class LiveWorkspace:
         elif branches:
             feats = ()
         self.app.call_from_thread(  # type: ignore[attr-defined]
-            self._apply_git, generation, branches, info, frozenset(stale), feats
+            self._apply_git, generation, branches, info, frozenset(stale), feats, changes
         )
 
     def _apply_git(
@@ -119,12 +124,13 @@ class LiveWorkspace:
         info: GitInfo | None,
         stale: frozenset[str],
         feats: tuple[Feature, ...] | None,
+        changes: Changes | None = None,
     ) -> None:
         if generation != self._git_generation:
             return  # an older read finishing late (e.g. from before a branch switch)
         if branches:
             self._git_branches_due = False
-        if self.session.set_git(info, stale, feats):
+        if self.session.set_git(info, stale, feats, changes):
             self.git_changed()  # type: ignore[attr-defined]
 
     def git_header(self) -> Text | None:

@@ -35,6 +35,7 @@ from sdd_tui.workspace.snapshot import HISTORY_PATH, Loaded
 
 if TYPE_CHECKING:
     from sdd_tui.operations.board import Change
+    from sdd_tui.operations.evidence import Changes, Evidence
     from sdd_tui.workspace.git import GitInfo
 
 StatKey = tuple[int, int, int] | None
@@ -72,6 +73,7 @@ class Session:
         self.git: GitInfo | None = None
         self.stale_plans: frozenset[str] = frozenset()
         self.branch_features: tuple[Feature, ...] = ()
+        self.changes: Changes | None = None  # files changed on this branch since its base
         self._own_writes: dict[str, StatKey] = {}
         self._pending: set[str] = set()  # reported by the watcher, not yet delivered
         self._ticket = 0  # the newest watcher batch
@@ -250,15 +252,28 @@ class Session:
         info: GitInfo | None,
         stale_plans: frozenset[str],
         branch_features: tuple[Feature, ...] | None,
+        changes: Changes | None = None,
     ) -> bool:
         """Take what a git read found (``branch_features`` None: not scanned this time);
         True when anything shown changed."""
         feats = self.branch_features if branch_features is None else branch_features
         changed = (
-            info != self.git or stale_plans != self.stale_plans or feats != self.branch_features
+            info != self.git
+            or stale_plans != self.stale_plans
+            or feats != self.branch_features
+            or changes != self.changes
         )
         self.git, self.stale_plans, self.branch_features = info, stale_plans, feats
+        self.changes = changes
         return changed
+
+    def unproven(self, feature: Feature | None) -> dict[str, Evidence]:
+        """The done tasks of ``feature`` without evidence (``operations.evidence``)."""
+        if feature is None:
+            return {}
+        results = self.results
+        have = results.results is not None and bool(results.results.cases)
+        return operations.evidence.unproven(feature, results.trace, self.changes, have_results=have)
 
     def all_features(self) -> Workspace:
         """The workspace plus read-only features found only on other branches."""

@@ -77,6 +77,7 @@ def test_rule_table_ids_and_default_severities() -> None:
         "plan-older-than-spec",
         "spec-without-plan",
         "missing-spec-section",
+        "done-without-evidence",
     )
     errors = {r for r, s in DEFAULT_SEVERITY.items() if s == "error"}
     assert errors == {

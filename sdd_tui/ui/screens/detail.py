@@ -14,7 +14,7 @@ from sdd_tui.model.workspace import Feature
 from sdd_tui.textsafe import safe
 
 
-def detail_text(task: Task, feature: Feature) -> Text:
+def detail_text(task: Task, feature: Feature, unproven: tuple[str, ...] = ()) -> Text:
     text = Text()
     text.append(safe(task.id or task.key), "bold")
     text.append(f"  {safe(feature.id)}", "dim")
@@ -57,6 +57,10 @@ def detail_text(task: Task, feature: Feature) -> Text:
                 text.append(f"  ({safe(req.path)}:{req.line})", "dim")
             else:
                 text.append("  (not defined in the spec)", "italic yellow")
+    if unproven:
+        text.append("\n\ndone, but unproven:", "bold yellow")
+        for reason in unproven:
+            text.append(f"\n  ⚑ {safe(reason)}", "yellow")
     text.append(f"\n\n{safe(task.path)}:{task.line}", "dim")
     return text
 
@@ -76,20 +80,21 @@ class DetailScreen(ModalScreen[str | None]):
     }
     """
 
-    def __init__(self, task: Task, feature: Feature) -> None:
+    def __init__(self, task: Task, feature: Feature, unproven: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.task_ = task
         self.feature = feature
+        self.unproven = unproven  # why a done task lacks evidence (operations.evidence)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(detail_text(self.task_, self.feature), id="detail-text")
+            yield Static(detail_text(self.task_, self.feature, self.unproven), id="detail-text")
             yield Static(Text("e edit · esc close", style="dim"))
 
-    def update_task(self, task: Task, feature: Feature) -> None:
+    def update_task(self, task: Task, feature: Feature, unproven: tuple[str, ...] = ()) -> None:
         """Show the task's new content after the file changed on disk."""
-        self.task_, self.feature = task, feature
-        self.query_one("#detail-text", Static).update(detail_text(task, feature))
+        self.task_, self.feature, self.unproven = task, feature, unproven
+        self.query_one("#detail-text", Static).update(detail_text(task, feature, unproven))
 
     def action_dismiss(self, result: str | None = None) -> None:  # type: ignore[override]
         self.dismiss(result)

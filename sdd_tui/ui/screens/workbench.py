@@ -256,6 +256,8 @@ class WorkbenchScreen(WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None
     def git_changed(self) -> None:
         self._show_header()
         self._show_git_marks()
+        if self._panes_ready:
+            self._take_task_status()  # what changed on the branch is evidence too
 
     def _refresh_detail(self) -> None:
         screen = self.app.screen
@@ -263,7 +265,7 @@ class WorkbenchScreen(WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None
         if isinstance(screen, screens.DetailScreen) and feature is not None:
             task = feature.task(screen.task_.key)
             if task is not None:
-                screen.update_task(task, feature)
+                screen.update_task(task, feature, self._unproven_reasons(task.key))
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -485,7 +487,12 @@ class WorkbenchScreen(WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None
             if result == "edit":
                 self._edit(task.path, task.line)
 
-        self.app.push_screen(screens.DetailScreen(task, feature), after)
+        detail = screens.DetailScreen(task, feature, self._unproven_reasons(task.key))
+        self.app.push_screen(detail, after)
+
+    def _unproven_reasons(self, key: str) -> tuple[str, ...]:
+        found = self.session.unproven(self.feature).get(key)
+        return found.reasons if found is not None else ()
 
     def _edit(self, path: str, line: int) -> None:
         import shlex

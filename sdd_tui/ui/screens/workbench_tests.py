@@ -207,10 +207,12 @@ class WorkbenchTests:
         self._take_task_status()
 
     def _take_task_status(self) -> None:
+        """The cards' test dots and unproven marks, from the results (and git) now."""
         board = self.query_one(BoardView)
         status = self.session.results.task_status(self.feature)
-        if status != board.test_status:  # card dots changed: redraw the board
-            board.test_status = status
+        unproven = frozenset(self.session.unproven(self.feature))
+        if status != board.test_status or unproven != board.unproven:  # redraw the board
+            board.test_status, board.unproven = status, unproven
             board.show(self.loaded.workspace, self.feature)
 
     def _show_results(self) -> None:

@@ -81,6 +81,7 @@ class BoardView(Horizontal):
         self.filter_text = ""
         self._tasks_by_column: dict[str, list[Task]] = {}
         self.test_status: dict[str, str] = {}  # task key → passed | failed | skipped
+        self.unproven: frozenset[str] = frozenset()  # done task keys without evidence
 
     def compose(self) -> ComposeResult:
         for c in self._columns:  # composed with the board: no second mount before the paint
@@ -118,6 +119,7 @@ class BoardView(Horizontal):
                 colors,
                 done_keys,
                 tuple(self.test_status.get(t.key) for t in tasks),
+                tuple(t.key in self.unproven for t in tasks),
                 needle,
             )
             rendered = self.__dict__.setdefault("_rendered", {})
@@ -133,6 +135,7 @@ class BoardView(Horizontal):
                                 feature,
                                 done_keys=done_keys,
                                 tests=self.test_status.get(t.key),
+                                unproven=t.key in self.unproven,
                                 colors=colors,
                             )
                         ),
