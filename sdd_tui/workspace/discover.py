@@ -169,24 +169,34 @@ def _looks_like_sdd(root: Path, path: str) -> str | None:
 
 
 def active_feature(root: Path, ids: list[str]) -> str | None:
-    """Spec Kit's active feature: `.specify/feature.json`, else a branch named like a feature."""
+    """Spec Kit's active feature: `.specify/feature.json`, else a branch named like a feature.
+    A feature of a group (``specs/web/016-x/``, ID ``web:016-x``) is found by its folder."""
     path = root / ".specify" / "feature.json"
     try:
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))
             directory = data.get("feature_directory") if isinstance(data, dict) else None
             if isinstance(directory, str) and directory.strip():
-                name = Path(directory.strip().rstrip("/")).name
-                if name in ids:
-                    return name
+                folder = Path(directory.strip().rstrip("/"))
+                found = _feature_named(ids, folder.name, folder.parent.name)
+                if found is not None:
+                    return found
     except (OSError, ValueError):
         pass
     branch = current_branch(root)
     if branch:
-        name = branch.rsplit("/", 1)[-1]
-        if name in ids:
-            return name
+        return _feature_named(ids, branch.rsplit("/", 1)[-1], None)
     return None
+
+
+def _feature_named(ids: list[str], name: str, group: str | None) -> str | None:
+    """``name`` among ``ids``: itself, ``group:name``, else the one ``<any group>:name``."""
+    if name in ids:
+        return name
+    if group and f"{group}:{name}" in ids:
+        return f"{group}:{name}"
+    grouped = [i for i in ids if i.endswith(f":{name}")]
+    return grouped[0] if len(grouped) == 1 else None
 
 
 def current_branch(root: Path) -> str | None:
