@@ -1,0 +1,260 @@
+"""What the MCP server's tools do, without the MCP SDK: one method per tool, JSON out.
+
+``mcp_cmd`` wraps each method in an MCP tool; tests call them directly too.  Every call
+re-reads the workspace first (the loader reuses unchanged files), so edits made by others
+between calls are seen; every write goes through ``operations`` and
+``history.apply_and_record``, recorded with the agent as author, so an open workbench follows
+it live and ``u`` undoes it.  Bad input raises :class:`ToolFailure` with the one-line
+message the CLI prints for the same mistake; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sdd_tui.model.items import Task
+from sdd_tui.model.workspace import Columns, Feature
+from sdd_tui.operations.report import change_json, feature_summary, status_json, task_json
+from sdd_tui.workspace.snapshot import Loaded
+
+DOCUMENT_ROLES = ("spec", "plan", "tasks")
+
+
+class ToolFailure(Exception):
+    """Bad input or a refused write: one line for the agent, nothing written."""
+
+
+class AgentTools:
+    """The tools over one workspace root (the worktree the server was started in)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._loaded: Loaded | None = None
+        # Tools run in worker threads: one call at a time reads and writes the workspace.
+        self._lock = threading.Lock()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def fresh(self, changed: tuple[str, ...] | None = None) -> Loaded:
+        """The workspace as it is now (``changed``: the only files written since the last
+        read, when known: a write of our own)."""
+        from sdd_tui.workspace.loader import WorkspaceError, load_root
+
+        try:
+            self._loaded = load_root(
+                self.root, previous=self._loaded, persist=False, changed=changed
+            )
+        except WorkspaceError as exc:
+            raise ToolFailure(str(exc)) from None
+        return self._loaded
+
+    def _feature(self, loaded: Loaded, ref: str) -> Feature:
+        f = loaded.workspace.feature(ref)
+        if f is None:
+            raise ToolFailure(f"unknown feature '{ref}'")
+        return f
+
+    def _task(self, f: Feature, ref: str) -> Task:
+        t = f.task(ref)
+        if t is None:
+            raise ToolFailure(f"unknown task '{ref}' in feature '{f.id}'")
+        return t
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return status_json(self.fresh().workspace)
+
+    def list_features(self) -> list[dict[str, Any]]:
+        with self._lock:
+            ws = self.fresh().workspace
+            return [feature_summary(ws, f) for f in ws.features]
+
+    def list_tasks(
+        self, feature: str | None = None, column: str | None = None, text: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self._lock:
+            loaded = self.fresh()
+            ws = loaded.workspace
+            features = [self._feature(loaded, feature)] if feature else list(ws.features)
+            if column is not None and column not in ws.columns:
+                raise ToolFailure(f"unknown column '{column}' (columns: {', '.join(ws.columns)})")
+            needle = text.casefold() if text else None
+            return [
+                task_json(t)
+                for f in features
+                for t in f.tasks
+                if (column is None or t.column == column)
+                and (
+                    needle is None
+                    or needle in t.text.casefold()
+                    or (t.id is not None and needle == t.id.casefold())
+                )
+            ]
+
+    def next_tasks(self, feature: str | None = None) -> list[dict[str, Any]]:
+        from sdd_tui.operations.next import next_json, next_tasks
+
+        with self._lock:
+            loaded = self.fresh()
+            chosen = [self._feature(loaded, feature)] if feature else None
+            return next_json(next_tasks(loaded.workspace, chosen))
+
+    def get_task(self, feature: str, task: str) -> dict[str, Any]:
+        from sdd_tui.formats.dependencies import name, read_order
+        from sdd_tui.operations.next import ready_in
+
+        with self._lock:
+            loaded = self.fresh()
+            f = self._feature(loaded, feature)
+            t = self._task(f, task)
+            by_key = {x.key: x for x in f.tasks}
+            order = read_order(f.tasks)
+            waits = (*order.siblings.get(t.key, ()), *order.explicit.get(t.key, ()))
+            ready = any(r.task.key == t.key for r in ready_in(f, Columns(loaded.workspace.columns)))
+            return {
+                **task_json(t),
+                "where": f"{t.path}:{t.line}",
+                "text": t.text,
+                "body": list(t.body),
+                "subtasks": [name(by_key[k]) for k in t.subtasks if k in by_key],
+                "requirement_details": self._requirements(loaded, f, t),
+                "tests": self._tests(loaded, f, t),
+                "waits_for": [name(by_key[k]) for k in waits if k in by_key],
+                "ready": ready,
+            }
+
+    def _requirements(self, loaded: Loaded, f: Feature, t: Task) -> list[dict[str, Any]]:
+        from sdd_tui.operations.trace import canon, covers, task_requirement_refs
+
+        refs = task_requirement_refs(loaded.workspace, f, t)
+        out: list[dict[str, Any]] = []
+        for r in f.requirements:
+            key = canon(r.id)
+            story = r.kind == "story" and t.story is not None and canon(t.story) == key
+            if story or any(covers(ref, key) for ref in refs):
+                out.append(
+                    {"id": r.id, "kind": r.kind, "text": r.text, "path": r.path, "line": r.line}
+                )
+        return out
+
+    def _tests(self, loaded: Loaded, f: Feature, t: Task) -> list[dict[str, Any]]:
+        from sdd_tui.operations.trace import build_trace
+        from sdd_tui.workspace.results import load_results
+
+        config = loaded.config
+        globs = config.tests.junit if config is not None and config.tests.junit else None
+        results, _ = load_results(loaded.root, globs)
+        if not results.cases:
+            return []
+        trace = build_trace(loaded.workspace, results.cases, only=f)
+        return [c.to_json() for c in trace.task_tests(f, t)]
+
+    def check(self, feature: str | None = None, use_git: bool = True) -> dict[str, Any]:
+        from sdd_tui.operations.checks import run_checks
+
+        with self._lock:
+            loaded = self.fresh()
+            try:
+                report = run_checks(loaded, feature=feature, use_git=use_git)
+            except KeyError:
+                raise ToolFailure(f"unknown feature '{feature}'") from None
+            data = report.to_json()
+            data["problems"] = [p.to_json() for p in loaded.workspace.problems] + data["problems"]
+            return data
+
+    def trace(self, feature: str | None = None) -> dict[str, Any]:
+        from sdd_tui.operations.trace import build_trace, tests_json
+        from sdd_tui.workspace.results import load_snapshot
+
+        with self._lock:
+            loaded = self.fresh()
+            f = self._feature(loaded, feature) if feature else None
+            config = loaded.config
+            globs = config.tests.junit if config is not None and config.tests.junit else None
+            snap = load_snapshot(loaded.root, globs)
+            cases = snap.results.cases
+            trace = build_trace(loaded.workspace, cases)
+            return tests_json(loaded.workspace, cases, snap.problems, feature=f, trace=trace)
+
+    def document(self, feature: str, role: str) -> str:
+        """The text of a feature's spec, plan or tasks document."""
+        from sdd_tui.formats.text import DecodeProblem, SourceText
+        from sdd_tui.workspace.fsread import ReadProblem, read_file
+
+        with self._lock:
+            loaded = self.fresh()
+            f = self._feature(loaded, feature)
+            if role not in DOCUMENT_ROLES:
+                raise ToolFailure(f"unknown document '{role}' (documents: spec, plan, tasks)")
+            path = f.documents.get(role)
+            if not path:
+                raise ToolFailure(f"feature '{f.id}' has no {role} document")
+            try:
+                data = read_file(loaded.root, loaded.root / path).data
+                return SourceText.decode(data).text
+            except (ReadProblem, DecodeProblem) as exc:
+                raise ToolFailure(f"{path}: {exc}") from None
+
+    def documents(self) -> list[tuple[str, str, str]]:
+        """(feature, role, path) of every spec, plan and tasks document there is."""
+        with self._lock:
+            ws = self.fresh().workspace
+            return [
+                (f.id, role, path)
+                for f in ws.features
+                for role in DOCUMENT_ROLES
+                if (path := f.documents.get(role))
+            ]
+
+    # -- writing -------------------------------------------------------------------------
+
+    def move_task(self, feature: str, task: str, column: str, author: str) -> dict[str, Any]:
+        from sdd_tui.operations.board import move
+
+        return self._write(author, move, feature, task, column)
+
+    def set_checklist_item(
+        self, feature: str, item: str, checked: bool, author: str
+    ) -> dict[str, Any]:
+        from sdd_tui.operations.review import tick
+
+        return self._write(author, tick, feature, item, checked)
+
+    def answer_clarification(
+        self, feature: str, number: int, answer: str, author: str
+    ) -> dict[str, Any]:
+        from sdd_tui.operations.clarify import answer as answer_op
+
+        return self._write(author, answer_op, feature, number, answer)
+
+    def _write(self, author: str, op: Callable[..., Any], *args: Any) -> dict[str, Any]:
+        from sdd_tui.operations.boxes import OperationError
+        from sdd_tui.operations.history import HistoryNotRecorded, apply_and_record
+        from sdd_tui.workspace.snapshot import HISTORY_PATH
+        from sdd_tui.workspace.writer import WriteRefused
+
+        with self._lock:
+            loaded = self.fresh()
+            warning = None
+            try:
+                change = apply_and_record(loaded, op, *args, author=author)
+            except HistoryNotRecorded as exc:  # the edit is done; its history line is not
+                change, warning = exc.change, str(exc)
+            except (OperationError, WriteRefused) as exc:
+                raise ToolFailure(str(exc).splitlines()[0]) from None
+            except OSError as exc:
+                where = f"{exc.filename}: " if exc.filename else ""
+                raise ToolFailure(f"cannot write: {where}{exc.strerror or exc}") from None
+            out = change_json(change)
+            if warning:
+                out["warning"] = warning
+            if change.op == "move":
+                after = self.fresh(changed=(*change.files, HISTORY_PATH))
+                f = after.workspace.feature(change.feature)
+                t = f.task(change.task) if f is not None else None
+                if t is not None:
+                    out["card"] = task_json(t)  # the task as the board shows it now
+            return out
