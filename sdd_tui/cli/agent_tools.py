@@ -219,9 +219,18 @@ class AgentTools:
     def set_checklist_item(
         self, feature: str, item: str, checked: bool, author: str
     ) -> dict[str, Any]:
-        from sdd_tui.operations.review import tick
+        from sdd_tui.operations.review import find_item, tick
 
-        return self._write(author, tick, feature, item, checked)
+        with self._lock:
+            f = self._feature(self.fresh(), feature)
+            key = item
+            if find_item(f, item) is None:  # an ID (CHK012) names the item when only one has it
+                keys = [c.key for c in f.checklist if c.id and c.id.lower() == item.lower()]
+                if len(keys) > 1:
+                    raise ToolFailure(f"checklist ID '{item}' is in several files: use one of "
+                                      f"{', '.join(keys)}")  # fmt: skip
+                key = keys[0] if keys else item
+        return self._write(author, tick, feature, key, checked)
 
     def answer_clarification(
         self, feature: str, number: int, answer: str, author: str
