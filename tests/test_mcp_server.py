@@ -50,8 +50,8 @@ def run(root: Path, body: Callable[[Client], Awaitable[Any]], name: str = "pytes
 async def call(client: Client, tool: str, **args: Any) -> Any:
     result = await client.call_tool(tool, args)
     assert not result.is_error, result.content
-    data = result.structured_content
-    return data["result"] if isinstance(data, dict) and set(data) == {"result"} else data
+    [content] = result.content  # one JSON text block
+    return json.loads(content.text)
 
 
 async def error(client: Client, tool: str, **args: Any) -> str:

@@ -11,16 +11,34 @@ message the CLI prints for the same mistake; nothing is written then.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Columns, Feature
 from sdd_tui.operations.report import change_json, feature_summary, status_json, task_json
 from sdd_tui.workspace.snapshot import Loaded
+from sdd_tui.workspace.stamp import Stamp
+
+if TYPE_CHECKING:
+    from sdd_tui.operations.trace import CaseFacts, IndexCache
+    from sdd_tui.workspace.results import ResultsCache, ResultSnapshot
 
 DOCUMENT_ROLES = ("spec", "plan", "tasks")
+
+
+@dataclass(slots=True)
+class _Results:
+    """Test results as last read, with what linking them needs (kept between calls)."""
+
+    key: tuple[Any, ...]
+    snapshot: ResultSnapshot
+    facts: list[CaseFacts]
+    cache: ResultsCache
+    indexes: IndexCache
 
 
 class ToolFailure(Exception):
@@ -33,23 +51,38 @@ class AgentTools:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._loaded: Loaded | None = None
+        self._stamp: Stamp | None = None
+        self._cached_results: _Results | None = None
         # Tools run in worker threads: one call at a time reads and writes the workspace.
         self._lock = threading.Lock()
 
     # -- reading -------------------------------------------------------------------------
 
-    def fresh(self, changed: tuple[str, ...] | None = None) -> Loaded:
-        """The workspace as it is now (``changed``: the only files written since the last
-        read, when known: a write of our own)."""
+    def fresh(self, written: tuple[str, ...] | None = None) -> Loaded:
+        """The workspace as it is now.  Re-reads only what changed since the last call
+        (``workspace.stamp``: a few hundred ``lstat`` calls when nothing did); ``written``:
+        the files a write of ours just changed (its temporary file changed their folders'
+        times too, which would otherwise ask for a full re-read)."""
+        from sdd_tui.workspace import stamp
         from sdd_tui.workspace.loader import WorkspaceError, load_root
 
+        previous, last = self._loaded, self._stamp
+        if previous is not None and last is not None and written is not None:
+            pre: Stamp | None = stamp.written(last, written)
+            changed: tuple[str, ...] | None = written
+            full = last.full
+        else:
+            changed = stamp.changes(last) if previous is not None and last is not None else None
+            if changed == ():
+                return previous  # type: ignore[return-value]  # not None: see above
+            full = last.full if changed is not None and last is not None else time.monotonic()
+            pre = stamp.before(previous, last, full=full) if previous is not None else None
         try:
-            self._loaded = load_root(
-                self.root, previous=self._loaded, persist=False, changed=changed
-            )
+            loaded = load_root(self.root, previous=previous, persist=False, changed=changed)
         except WorkspaceError as exc:
             raise ToolFailure(str(exc)) from None
-        return self._loaded
+        self._loaded, self._stamp = loaded, stamp.after(pre, loaded, full=full)
+        return loaded
 
     def _feature(self, loaded: Loaded, ref: str) -> Feature:
         f = loaded.workspace.feature(ref)
@@ -142,15 +175,35 @@ class AgentTools:
 
     def _tests(self, loaded: Loaded, f: Feature, t: Task) -> list[dict[str, Any]]:
         from sdd_tui.operations.trace import build_trace
-        from sdd_tui.workspace.results import load_results
+
+        results = self._results(loaded)
+        if not results.snapshot.results.cases:
+            return []
+        trace = build_trace(
+            loaded.workspace,
+            results.snapshot.results.cases,
+            results.facts,
+            only=f,
+            indexes=results.indexes,
+        )
+        return [c.to_json() for c in trace.task_tests(f, t)]
+
+    def _results(self, loaded: Loaded) -> _Results:
+        """The test results and their linking facts, read again only when the result files
+        changed (a 20,000-task workspace's JUnit file takes ~0.7 s to read and analyse)."""
+        from sdd_tui.operations.trace import IndexCache, analyse_cases
+        from sdd_tui.workspace.results import ResultsCache, fingerprint, load_snapshot
 
         config = loaded.config
         globs = config.tests.junit if config is not None and config.tests.junit else None
-        results, _ = load_results(loaded.root, globs)
-        if not results.cases:
-            return []
-        trace = build_trace(loaded.workspace, results.cases, only=f)
-        return [c.to_json() for c in trace.task_tests(f, t)]
+        key = (tuple(globs or ()), fingerprint(loaded.root, globs))
+        cached = self._cached_results
+        if cached is None or cached.key != key:
+            cache = cached.cache if cached is not None else ResultsCache()
+            snap = load_snapshot(loaded.root, globs, cache=cache)
+            facts = analyse_cases(snap.results.cases, str(loaded.root))
+            cached = self._cached_results = _Results(key, snap, facts, cache, IndexCache())
+        return cached
 
     def check(self, feature: str | None = None, use_git: bool = True) -> dict[str, Any]:
         from sdd_tui.operations.checks import run_checks
@@ -167,17 +220,16 @@ class AgentTools:
 
     def trace(self, feature: str | None = None) -> dict[str, Any]:
         from sdd_tui.operations.trace import build_trace, tests_json
-        from sdd_tui.workspace.results import load_snapshot
 
         with self._lock:
             loaded = self.fresh()
             f = self._feature(loaded, feature) if feature else None
-            config = loaded.config
-            globs = config.tests.junit if config is not None and config.tests.junit else None
-            snap = load_snapshot(loaded.root, globs)
-            cases = snap.results.cases
-            trace = build_trace(loaded.workspace, cases)
-            return tests_json(loaded.workspace, cases, snap.problems, feature=f, trace=trace)
+            results = self._results(loaded)
+            cases = results.snapshot.results.cases
+            trace = build_trace(loaded.workspace, cases, results.facts, indexes=results.indexes)
+            return tests_json(
+                loaded.workspace, cases, results.snapshot.problems, feature=f, trace=trace
+            )
 
     def document(self, feature: str, role: str) -> str:
         """The text of a feature's spec, plan or tasks document."""
@@ -260,8 +312,8 @@ class AgentTools:
             out = change_json(change)
             if warning:
                 out["warning"] = warning
+            after = self.fresh(written=(*change.files, HISTORY_PATH))
             if change.op == "move":
-                after = self.fresh(changed=(*change.files, HISTORY_PATH))
                 f = after.workspace.feature(change.feature)
                 t = f.task(change.task) if f is not None else None
                 if t is not None:

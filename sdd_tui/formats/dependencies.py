@@ -28,6 +28,7 @@ are problems.  Pure functions of a feature's tasks: no I/O, no workspace.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ def _tokens(chunk: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of headings, asked once per task
 def group_name(section: str | None) -> tuple[str, bool]:
     """(the phase a heading names, whether it is a user story)."""
     if not section:
@@ -308,10 +310,14 @@ def _cycles(tasks: Sequence[Task], order: Order) -> list[tuple[str, ...]]:
 
 
 def problems(tasks: Sequence[Task], order: Order | None = None) -> list[Problem]:
-    """Unknown references and cycles, one problem each, at the task that names them."""
-    if not any(_HINT.search(t.text) or t.body for t in tasks):
-        return []
-    order = order if order is not None else read_order(tasks)
+    """Unknown references and cycles, one problem each, at the task that names them.
+
+    Runs on every (re)built feature: without an explicit reference there can be neither,
+    so the order is worked out only when some task makes one."""
+    if order is None:
+        if not any(_has_refs(t) for t in tasks):
+            return []
+        order = read_order(tasks)
     by_key = {t.key: t for t in tasks}
     out: list[Problem] = []
     for key, refs in order.unknown.items():
@@ -321,6 +327,12 @@ def problems(tasks: Sequence[Task], order: Order | None = None) -> list[Problem]
         t = by_key[cycle[0]]
         out.append(Problem(t.path, cycle_message(by_key, cycle), t.line))
     return out
+
+
+def _has_refs(t: Task) -> bool:
+    if not _HINT.search(t.text) and not any(_HINT.search(line) for line in t.body):
+        return False
+    return explicit_refs(t) is not None
 
 
 def name(t: Task) -> str:

@@ -263,4 +263,3 @@ def git_author(root: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None
-
