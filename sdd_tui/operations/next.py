@@ -47,7 +47,12 @@ class _Readiness:
         known = self.starts.get(t.key)
         if known is not None:
             return known
-        ok = t.key not in self.cyclic and all(self.by_key[k].done for k in self._waits(t))
+        # A task in a cycle, or naming a dependency no task has, waits until the file is fixed.
+        ok = (
+            t.key not in self.cyclic
+            and t.key not in self.order.unknown
+            and all(self.by_key[k].done for k in self._waits(t))
+        )
         if ok and t.parent is not None and t.parent in self.by_key:
             ok = self.may_start(self.by_key[t.parent])
         elif ok:
@@ -88,7 +93,8 @@ class _Readiness:
 
 def ready_in(feature: Feature, columns: Columns) -> list[Ready]:
     """Tasks of ``feature`` that can start now, in file order: in the first column, not in
-    a dependency cycle, every dependency done (a parent: every sub-task done too)."""
+    a dependency cycle nor naming an unknown one, every dependency done (a parent: every
+    sub-task done too)."""
     if not feature.tasks:
         return []
     order = read_order(feature.tasks)
