@@ -36,7 +36,7 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-async def measure(root: Path, moves: int, lists: int) -> dict[str, list[float]]:
+async def measure(root: Path, feature: str, moves: int, lists: int) -> dict[str, list[float]]:
     from mcp import Client, StdioServerParameters
     from mcp.types import Implementation
 
@@ -47,20 +47,20 @@ async def measure(root: Path, moves: int, lists: int) -> dict[str, list[float]]:
     async with Client(params, client_info=Implementation(name="bench", version="1")) as client:
         await client.call_tool("status", {})
         times["start"].append((time.perf_counter() - started) * 1000)
-        tasks = await client.call_tool("list_tasks", {"feature": "050", "column": "todo"})
+        tasks = await client.call_tool("list_tasks", {"feature": feature, "column": "todo"})
         ids = [t["id"] for t in json.loads(tasks.content[0].text) if t["parent"] is None]
         columns = ("in_progress", "todo")
         for i in range(moves):
             task = ids[(i // 2) % len(ids)]
             t0 = time.perf_counter()
             r = await client.call_tool(
-                "move_task", {"feature": "050", "task": task, "column": columns[i % 2]}
+                "move_task", {"feature": feature, "task": task, "column": columns[i % 2]}
             )
             times["move_task"].append((time.perf_counter() - t0) * 1000)
             assert not r.is_error, r.content
         for _ in range(lists):
             t0 = time.perf_counter()
-            r = await client.call_tool("list_tasks", {"feature": "050"})
+            r = await client.call_tool("list_tasks", {"feature": feature})
             times["list_tasks"].append((time.perf_counter() - t0) * 1000)
             assert not r.is_error
     return times
@@ -78,7 +78,7 @@ def main() -> None:
         # Files written in the last 3 s are re-read on every look (the parse cache's "racily
         # clean" rule); a workspace an agent works in was not all written a moment ago.
         time.sleep(3.5)
-        times = asyncio.run(measure(root, args.moves, args.lists))
+        times = asyncio.run(measure(root, f"{features // 2:03d}", args.moves, args.lists))
     print(f"{features * per:,} tasks ({features} features × {per}), over stdio:")
     print(f"  server start → first status result: {times['start'][0]:.0f} ms")
     for name in ("move_task", "list_tasks"):
