@@ -13,18 +13,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdd_tui.model.items import Task
-from sdd_tui.model.workspace import Columns, Feature
+from sdd_tui.model.workspace import Columns, Feature, Workspace
 from sdd_tui.operations.report import change_json, feature_summary, status_json, task_json
 from sdd_tui.workspace.snapshot import Loaded
 from sdd_tui.workspace.stamp import Stamp
 
 if TYPE_CHECKING:
-    from sdd_tui.operations.trace import CaseFacts, IndexCache
+    from sdd_tui.operations.trace import CaseFacts, IndexCache, Trace
     from sdd_tui.workspace.results import ResultsCache, ResultSnapshot
 
 DOCUMENT_ROLES = ("spec", "plan", "tasks")
@@ -39,6 +39,7 @@ class _Results:
     facts: list[CaseFacts]
     cache: ResultsCache
     indexes: IndexCache
+    traces: dict[str, tuple[Workspace, Trace]] = field(default_factory=dict)  # per feature
 
 
 class ToolFailure(Exception):
@@ -179,13 +180,15 @@ class AgentTools:
         results = self._results(loaded)
         if not results.snapshot.results.cases:
             return []
-        trace = build_trace(
-            loaded.workspace,
-            results.snapshot.results.cases,
-            results.facts,
-            only=f,
-            indexes=results.indexes,
-        )
+        ws = loaded.workspace
+        kept = results.traces.get(f.id)
+        if kept is not None and kept[0] is ws:  # nothing re-read since: the same links
+            trace = kept[1]
+        else:
+            trace = build_trace(
+                ws, results.snapshot.results.cases, results.facts, only=f, indexes=results.indexes
+            )
+            results.traces[f.id] = (ws, trace)
         return [c.to_json() for c in trace.task_tests(f, t)]
 
     def _results(self, loaded: Loaded) -> _Results:

@@ -35,7 +35,7 @@ READ = ToolAnnotations(readOnlyHint=True)
 WRITE = ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=True)
 
 
-def client_author(ctx: "Context | None") -> str:
+def client_author(ctx: Context | None) -> str:
     """``agent:<client name>`` from the initialize handshake's clientInfo."""
     name = None
     try:
