@@ -15,6 +15,8 @@ from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Columns, Feature, Workspace
 from sdd_tui.operations.report import task_json
 
+_SHOWN_PHASES = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Ready:
@@ -85,9 +87,14 @@ class _Readiness:
             reasons.append(f"sub-task of {name(self.by_key[t.parent])}, which may start")
         else:
             g = self.order.groups[self.order.group_of[t.key]]
-            before = [self.order.groups[j].name or "(untitled)" for j in g.waits_for]
+            before = list(
+                dict.fromkeys(self.order.groups[j].name or "(untitled)" for j in g.waits_for)
+            )
+            if len(before) > _SHOWN_PHASES:  # a file of 15 phases: the first and the last
+                rest = len(before) - _SHOWN_PHASES + 1
+                before = [*before[: _SHOWN_PHASES - 2], f"… {rest} more", before[-1]]
             if before:
-                reasons.append(f"earlier phases done: {', '.join(dict.fromkeys(before))}")
+                reasons.append(f"earlier phases done: {', '.join(before)}")
         return tuple(reasons)
 
 
