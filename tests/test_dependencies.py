@@ -249,3 +249,11 @@ def test_next_json_carries_the_task_shape_and_why(tmp_path: Path) -> None:
     [item] = next_json(next_tasks(ws))
     assert item["id"] == "2.2" and item["column"] == "todo" and item["line"] == 7
     assert item["why"][0] == "marked parallel: waits for no sibling"
+
+
+def test_a_long_list_of_earlier_phases_is_shortened(tmp_path: Path) -> None:
+    phases = "".join(f"## Phase {n}: Step {n}\n- [x] T00{n} Do {n}\n" for n in range(1, 7))
+    _workspace(tmp_path, "speckit", phases + "## Phase 7: Last\n- [ ] T007 Ship\n")
+    assert _ready(tmp_path)["T007"][-1] == (
+        "earlier phases done: Phase 1, Phase 2, … 3 more, Phase 6"
+    )
