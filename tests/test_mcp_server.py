@@ -38,10 +38,18 @@ TOOLS = {
 }
 
 
-def run(root: Path, body: Callable[[Client], Awaitable[Any]], name: str = "pytest-agent") -> Any:
+def run(
+    root: Path,
+    body: Callable[[Client], Awaitable[Any]],
+    name: str = "pytest-agent",
+    mode: str = "legacy",
+) -> Any:
+    """``body`` with an SDK client of the server in this process: by default over memory
+    streams with the initialize handshake ("legacy"); "auto" takes the SDK's direct path."""
+
     async def go() -> Any:
         info = Implementation(name=name, version="1.0")
-        async with Client(build_server(root), client_info=info) as client:
+        async with Client(build_server(root), client_info=info, mode=mode) as client:
             return await body(client)
 
     return asyncio.run(go())
@@ -115,6 +123,14 @@ def test_move_writes_through_history_with_the_agent_as_author(sample: Path) -> N
     # `sdd-tui undo` takes the agent's move back, byte for byte
     assert main(["undo", "--path", str(sample)]) == 0
     assert (sample / TASKS).read_bytes() == before
+
+
+def test_the_author_also_comes_through_without_a_handshake(sample: Path) -> None:
+    async def body(client: Client) -> Any:
+        return await call(client, "move_task", feature="002", task="T009", column="review")
+
+    assert run(sample, body, name="direct-agent", mode="auto")["to"] == "review"
+    assert read_history(sample)[-1]["author"] == "agent:direct-agent"
 
 
 @pytest.mark.parametrize(
