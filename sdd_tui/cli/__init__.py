@@ -24,6 +24,10 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init_cmd", "init"),
     "demo": ("demo", "demo"),
     "tests": ("tests_cmd", "tests"),
+    "next": ("next_cmd", "next_command"),
+    "undo": ("undo_cmd", "undo"),
+    "redo": ("undo_cmd", "redo"),
+    "mcp": ("mcp_cmd", "mcp"),
 }
 COMMAND_NAMES = tuple(_COMMANDS)
 

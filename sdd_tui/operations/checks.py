@@ -54,6 +54,8 @@ RULES: tuple[Rule, ...] = (
     Rule("done-task-failing-test", "error", "a done task whose linked tests fail"),
     Rule("duplicate-task-id", "error", "two tasks of one feature share an ID"),
     Rule("unknown-requirement", "error", "a task references a requirement the spec lacks"),
+    Rule("dependency-cycle", "error", "tasks wait for each other: none of them can start"),
+    Rule("unknown-dependency", "error", "a task depends on an ID no task of the feature has"),
     Rule("unchecked-checklist-item", "warning", "a checklist item is not ticked"),
     Rule("requirement-without-task", "warning", "no task references a requirement"),
     Rule("requirement-without-test", "warning", "no test proves a requirement"),
@@ -531,6 +533,8 @@ def _feature_rules(
         else:
             first[t.id] = t
 
+    _dependency_rules(f, add)
+
     # unknown-requirement (only when the spec defines requirements sdd-tui can read)
     refs = {t.key: task_refs(ws, f, t) for t in f.tasks}
     if f.requirements:
@@ -658,6 +662,22 @@ def _feature_rules(
             f"section '{status.name}' is {'empty' if status.status == 'empty' else 'missing'}"
         )
         add("missing-spec-section", status.path, status.line or 1, what, f.id)
+
+
+def _dependency_rules(f: Feature, add: Any) -> None:
+    """dependency-cycle and unknown-dependency (formats.dependencies reads the order)."""
+    from sdd_tui.formats import dependencies as deps
+
+    if not f.tasks:
+        return
+    order = deps.read_order(f.tasks)
+    by_key = {t.key: t for t in f.tasks}
+    for key, refs in order.unknown.items():
+        t = by_key[key]
+        add("unknown-dependency", t.path, t.line, deps.unknown_message(t, refs), f.id)
+    for cycle in order.cycles:
+        t = by_key[cycle[0]]
+        add("dependency-cycle", t.path, t.line, deps.cycle_message(by_key, cycle), f.id)
 
 
 def _spec_name(f: Feature) -> str:

@@ -51,9 +51,15 @@ def stacks(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[di
 
 
 def record(
-    loaded: Loaded, change: Change, *, op: str | None = None, ref: str | None = None
+    loaded: Loaded,
+    change: Change,
+    *,
+    op: str | None = None,
+    ref: str | None = None,
+    author: str | None = None,
 ) -> dict[str, Any]:
-    """Append ``change`` to the history; returns the entry written."""
+    """Append ``change`` to the history; returns the entry written.  ``author``: who made
+    it (``agent:<client>`` for an MCP client); default the git user."""
     entry: dict[str, Any] = {
         "id": os.urandom(6).hex(),  # 12 random hex digits, as uuid4().hex[:12] gave
         "time": _utc_now(),
@@ -64,7 +70,7 @@ def record(
         "to": change.to_column,
         "from_mark": change.from_mark,
         "to_mark": change.to_mark,
-        "author": author(str(loaded.root)),
+        "author": author or git_author(str(loaded.root)),
     }
     if change.op == "reorder" or change.from_rank is not None or change.to_rank is not None:
         entry["from_rank"] = change.from_rank
@@ -101,10 +107,15 @@ class HistoryNotRecorded(OperationError):
 
 
 def _record(
-    loaded: Loaded, change: Change, *, op: str | None = None, ref: str | None = None
+    loaded: Loaded,
+    change: Change,
+    *,
+    op: str | None = None,
+    ref: str | None = None,
+    author: str | None = None,
 ) -> dict[str, Any]:
     try:
-        entry = record(loaded, change, op=op, ref=ref)
+        entry = record(loaded, change, op=op, ref=ref, author=author)
     except (WriteRefused, OSError) as exc:
         raise HistoryNotRecorded(change, str(exc).splitlines()[0] if str(exc) else "") from None
     _autocommit(loaded, change)
@@ -129,36 +140,38 @@ def _autocommit(loaded: Loaded, change: Change) -> None:
         raise OperationError(f"done, but the autocommit failed: {error}")
 
 
-def apply_and_record(loaded: Loaded, change_fn, *args: Any, **kwargs: Any) -> Change:
-    """Run an operation and append it to the history.
+def apply_and_record(
+    loaded: Loaded, change_fn, *args: Any, author: str | None = None, **kwargs: Any
+) -> Change:
+    """Run an operation and append it to the history (``author``: see :func:`record`).
 
     Raises HistoryNotRecorded (with ``.change``) when the operation was done but the history
     could not be appended (e.g. ``.sdd/history.jsonl`` is a directory or a FIFO).
     """
     change: Change = change_fn(loaded, *args, **kwargs)
     if not change.noop:
-        _record(loaded, change)
+        _record(loaded, change, author=author)
     return change
 
 
-def undo(loaded: Loaded) -> Change | None:
+def undo(loaded: Loaded, *, author: str | None = None) -> Change | None:
     """Reverse the last operation; ``None`` when there is nothing to undo."""
     undo_stack, _ = stacks(read_history(loaded.root))
     if not undo_stack:
         return None
     e = undo_stack[-1]
     change = _replay(loaded, e, reverse=True)
-    _record(loaded, change, op="undo", ref=str(e["id"]))
+    _record(loaded, change, op="undo", ref=str(e["id"]), author=author)
     return change
 
 
-def redo(loaded: Loaded) -> Change | None:
+def redo(loaded: Loaded, *, author: str | None = None) -> Change | None:
     _, redo_stack = stacks(read_history(loaded.root))
     if not redo_stack:
         return None
     e = redo_stack[-1]
     change = _replay(loaded, e, reverse=False)
-    _record(loaded, change, op="redo", ref=str(e["id"]))
+    _record(loaded, change, op="redo", ref=str(e["id"]), author=author)
     return change
 
 
@@ -221,7 +234,7 @@ def _replay_text(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
 
 
 @lru_cache(maxsize=8)
-def author(root: str) -> str | None:
+def git_author(root: str) -> str | None:
     """The user's name from git config (or GIT_AUTHOR_NAME); ``None`` when unknown."""
     name = os.environ.get("GIT_AUTHOR_NAME")
     if name:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Feature, Workspace
+
+if TYPE_CHECKING:
+    from sdd_tui.operations.board import Change
 
 
 def feature_summary(ws: Workspace, f: Feature) -> dict[str, Any]:
@@ -80,3 +83,17 @@ def tasks_json(
                 )
             out.append(item)
     return out
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    """What one edit did (a move, a tick, an answer), as an agent is told."""
+    return {
+        "done": change.describe(),
+        "op": change.op,
+        "feature": change.feature,
+        "task": change.name,
+        "from": change.from_column or None,
+        "to": change.to_column or None,
+        "files": list(change.files),
+        "noop": change.noop,
+    }

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sdd_tui.formats.board_state import load_board
+from sdd_tui.formats.dependencies import problems as dependency_problems
 from sdd_tui.formats.tasks import checklist_from_rows, tasks_from_rows
 from sdd_tui.gcpolicy import paused
 from sdd_tui.layouts import layout_of
@@ -357,6 +358,7 @@ def _feature(
             )
         )
         problems += [Problem(tasks_doc.path, m, line or None) for m, line in tasks_doc.row_problems]
+        problems += dependency_problems(tasks)  # unknown references, cycles
     spec_doc = usable(spec_f)
     checklist = []
     taken: dict[str, int] = {}

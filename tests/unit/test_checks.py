@@ -71,6 +71,8 @@ def test_rule_table_ids_and_default_severities() -> None:
         "done-task-failing-test",
         "duplicate-task-id",
         "unknown-requirement",
+        "dependency-cycle",
+        "unknown-dependency",
         "unchecked-checklist-item",
         "requirement-without-task",
         "requirement-without-test",
@@ -86,6 +88,8 @@ def test_rule_table_ids_and_default_severities() -> None:
         "done-task-failing-test",
         "duplicate-task-id",
         "unknown-requirement",
+        "dependency-cycle",
+        "unknown-dependency",
     }
     assert set(DEFAULT_SEVERITY.values()) == {"error", "warning"}
 

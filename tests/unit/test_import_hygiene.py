@@ -1,4 +1,5 @@
-"""Import hygiene: the headless core (and status/tasks/move) never imports Textual or gitpython.
+"""Import hygiene: the headless core (and status/tasks/move) never imports Textual, gitpython
+or the MCP SDK.
 
 Runs in a fresh interpreter, since this test process may already have imported the UI.
 """
@@ -30,7 +31,7 @@ from sdd_tui.cli import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     codes = [main(argv) for argv in {argvs!r}]
-heavy = sorted({{m.split(".")[0] for m in sys.modules}} & {{"textual", "git"}})
+heavy = sorted({{m.split(".")[0] for m in sys.modules}} & {{"textual", "git", "mcp"}})
 json.dump({{"imported": imported, "codes": codes, "heavy": heavy,
            "out": out.getvalue()[:200]}}, sys.__stdout__)
 """
