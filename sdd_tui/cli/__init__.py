@@ -10,43 +10,15 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sdd_tui.cli.common import CliError
+from sdd_tui.cli.registry import COMMAND_NAMES, COMMANDS
 
 Command = Callable[[list[str]], int]
-
-
-# command -> (module, function); each module is imported only when its command runs, so
-# `status --json` pays for neither pydantic (init/check) nor the test runner.
-_COMMANDS: dict[str, tuple[str, str]] = {
-    "status": ("board_cmds", "status"),
-    "tasks": ("board_cmds", "tasks"),
-    "move": ("board_cmds", "move"),
-    "check": ("check_cmd", "check"),
-    "init": ("init_cmd", "init"),
-    "demo": ("demo", "demo"),
-    "tests": ("tests_cmd", "tests"),
-    "next": ("next_cmd", "next_command"),
-    "undo": ("undo_cmd", "undo"),
-    "redo": ("undo_cmd", "redo"),
-    "mcp": ("mcp_cmd", "mcp"),
-}
-COMMAND_NAMES = tuple(_COMMANDS)
-
-# One line each for ``sdd-tui --help`` (each command's own --help says the rest).
-SUMMARIES: dict[str, str] = {
-    "status": "features with their progress (--json for agents and CI)",
-    "tasks": "tasks with their board column (--json)",
-    "move": "move a task to a column: sdd-tui move FEATURE/TASK COLUMN",
-    "check": "check that specs are ready (exit 1 on errors)",
-    "init": "set a repository up: .sdd/config.yaml, .gitattributes, .gitignore",
-    "demo": "the workbench on a throwaway copy of the sample (--keep keeps it)",
-    "tests": "test results traced to requirements and tasks (--run runs them first)",
-}
 
 
 def _command(name: str) -> Command:
     from importlib import import_module
 
-    module, function = _COMMANDS[name]
+    module, function = COMMANDS[name]
     return getattr(import_module(f"sdd_tui.cli.{module}"), function)
 
 

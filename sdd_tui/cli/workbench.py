@@ -35,8 +35,8 @@ def run_workbench(argv: list[str]) -> int:
 def _arguments(argv: list[str]) -> tuple[str | None, str | None]:
     import argparse
 
-    from sdd_tui.cli import COMMAND_NAMES, SUMMARIES
     from sdd_tui.cli.common import parser
+    from sdd_tui.cli.registry import COMMAND_NAMES, SUMMARIES
 
     p = parser("", "A terminal workbench for spec-driven development.")
     width = max(map(len, COMMAND_NAMES)) + 2

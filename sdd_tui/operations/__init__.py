@@ -12,6 +12,7 @@ if TYPE_CHECKING:
         clarify,
         evidence,
         history,
+        lanes,
         review,
         stage,
         test_runner,
@@ -22,7 +23,17 @@ if TYPE_CHECKING:
 __getattr__, __dir__ = lazy_names(
     __name__,
     {"OperationError": "boxes"},
-    modules=("board", "clarify", "evidence", "history", "review", "stage", "test_runner", "trace"),
+    modules=(
+        "board",
+        "clarify",
+        "evidence",
+        "history",
+        "lanes",
+        "review",
+        "stage",
+        "test_runner",
+        "trace",
+    ),
 )
 __all__ = [
     "OperationError",
@@ -30,6 +41,7 @@ __all__ = [
     "clarify",
     "evidence",
     "history",
+    "lanes",
     "review",
     "stage",
     "test_runner",

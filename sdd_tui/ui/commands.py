@@ -49,6 +49,11 @@ def workbench_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
         "Run the tests", "Run tests.command from .sdd/config.yaml (t)", bench.action_run_tests
     )
     yield SystemCommand(
+        "Lanes",
+        "Waves of tasks that can run side by side, the critical path (w)",
+        bench.action_lanes,
+    )
+    yield SystemCommand(
         "Problems", "Every file that could not be read, and why (p)", bench.action_problems
     )
     yield SystemCommand("Undo", "Undo the last edit: a move, a tick (u)", bench.action_undo)

@@ -102,3 +102,18 @@ def test_no_key_is_bound_twice_on_a_screen_or_shadows_an_app_key() -> None:
             and not action.startswith(("close", "dismiss"))
         }
         assert not shadowed, f"{screen.__name__} shadows the app's {sorted(shadowed)}"
+
+
+def test_no_module_imports_itself_back() -> None:
+    """No import cycle, counting the imports made inside functions too."""
+    import grimp
+
+    graph = grimp.build_graph("sdd_tui", exclude_type_checking_imports=True)
+    modules = set(graph.modules)
+    cycles = [
+        (a, b)
+        for a in sorted(modules)
+        for b in graph.find_modules_directly_imported_by(a)
+        if b in modules and a != b and graph.chain_exists(importer=b, imported=a)
+    ]
+    assert cycles == []

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from sdd_tui.ui.screens.diff import DiffScreen
     from sdd_tui.ui.screens.failure import FailureScreen, TextScreen, criterion_text
     from sdd_tui.ui.screens.help import HelpScreen, binding_rows
+    from sdd_tui.ui.screens.lanes import LanesScreen
     from sdd_tui.ui.screens.outline import OutlineScreen, open_outline
     from sdd_tui.ui.screens.problems import ProblemsScreen
     from sdd_tui.ui.screens.requirements import RequirementsScreen
@@ -33,6 +34,7 @@ __getattr__, __dir__ = lazy_names(
         "criterion_text": "failure",
         "HelpScreen": "help",
         "binding_rows": "help",
+        "LanesScreen": "lanes",
         "OutlineScreen": "outline",
         "open_outline": "outline",
         "ProblemsScreen": "problems",
@@ -51,6 +53,7 @@ __all__ = [
     "FailureScreen",
     "FeatureSwitcher",
     "HelpScreen",
+    "LanesScreen",
     "OutlineScreen",
     "ProblemsScreen",
     "RequirementsScreen",

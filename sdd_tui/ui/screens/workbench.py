@@ -91,6 +91,9 @@ class WorkbenchScreen(WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None
         Binding(
             "p", "problems", "Problems", show=False, tooltip="Every file that could not be read"
         ),
+        Binding(
+            "w", "lanes", "Lanes", show=False, tooltip="Waves of tasks that can run side by side"
+        ),
     ]
 
     def __init__(self, session: Session, *, feature: str | None = None) -> None:

@@ -50,6 +50,17 @@ class WorkbenchViews:
             ),
         ]
 
+    def action_lanes(self) -> None:
+        """``w``: the feature's open tasks in waves that can run side by side."""
+        feature = self.feature
+        if feature is None:
+            self.app.bell()
+            return
+        self.app.push_screen(
+            screens.LanesScreen(self.session, feature.id),
+            lambda _: self.refresh_all(keep=True),
+        )
+
     def action_problems(self) -> None:
         if self._when_ready(self.action_problems):
             return  # every feature's problems, not only the first one's
