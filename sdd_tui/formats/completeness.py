@@ -14,7 +14,11 @@ Each layout has a template of sections a finished spec holds (``Layout.template`
   spec has at least one ``#### Scenario:``.
 
 A section is found by its heading text, compared loosely (case, ``&``/``and``, emphasis,
-a ``*(mandatory)*`` suffix and leading numbering do not matter).  It is *empty* when nothing
+a ``*(mandatory)*`` suffix and leading numbering do not matter), else by a heading that holds
+its words (``## Functional Requirements`` and ``## Core Requirements`` hold *Requirements*;
+one that negates them, ``Non-…``, does not), else by its content: requirement IDs (``FR-001``,
+``### Requirement 1``) are the *Requirements*, success criteria IDs (``SC-001``) the *Success
+Criteria*, user stories the *User Scenarios*.  It is *empty* when nothing
 but blank lines, sub-headings and HTML comments sits between its heading and the next heading
 of the same or a higher level.
 """
@@ -31,7 +35,7 @@ from sdd_tui.model.record import record
 _ALIASES: dict[str, tuple[str, ...]] = {
     "User Scenarios & Testing": ("User Scenarios", "User Stories", "User Scenarios and Tests"),
     "Overview": ("Summary", "Introduction"),
-    "Introduction": ("導入", "はじめに", "概要"),
+    "Introduction": ("Overview", "Summary", "Background", "Context", "導入", "はじめに", "概要"),
     "Requirements": ("要件",),
     "Testing Requirements": ("Testing", "Test Requirements", "Testing Strategy"),
     "Technical Constraints": ("Constraints",),
@@ -116,16 +120,60 @@ def has_content(src: SourceText, md: MdStructure, start: int, end: int) -> bool:
     return bool(text.strip())
 
 
+def _words(title: str) -> set[str]:
+    t = _SUFFIX.sub("", title)
+    t = _NUMBERING.sub("", t).replace("&", " and ")
+    return {w for w in re.split(r"[\W_]+", t.casefold()) if w}
+
+
+_NEGATING = {"non", "not", "no", "out"}  # Non-Functional Requirements, Out of Scope
+
+
 def _find(md: MdStructure, section: str) -> int | None:
-    """Index of the first heading (level 1–3, shallowest first) naming ``section``."""
+    """Index of the heading (level 1–3, shallowest first) naming ``section``: by name or
+    alias first, else one whose words hold the section's (and none that negates them)."""
     names = _names(section)
-    best: tuple[int, int] | None = None
+    wanted = [_words(n) for n in (section, *_ALIASES.get(section, ()))]
+    best: tuple[int, int, int] | None = None  # (exactness, level, index)
     for idx, h in enumerate(md.headings):
-        if h.level > 3 or normalise(h.text) not in names:
+        if h.level > 3:
             continue
-        if best is None or h.level < best[0]:
-            best = (h.level, idx)
-    return None if best is None else best[1]
+        if normalise(h.text) in names:
+            rank = 0
+        else:
+            words = _words(h.text)
+            if h.level < 2 or not any(
+                w and w <= words and not (words - w) & _NEGATING for w in wanted
+            ):
+                continue  # (a title, "# Requirements Document", is no section)
+            rank = 1
+        key = (rank, h.level, idx)
+        if best is None or key < best:
+            best = key
+    return None if best is None else best[2]
+
+
+# What a section's content looks like, for a spec that has it under no heading of its name.
+_CONTENT = {
+    "Requirements": re.compile(
+        r"\*\*(?:FR|NFR|REQ)-?\d+|^\s*#{2,4}\s*(?:Requirement\s+\d|Requirement:)",
+        re.IGNORECASE,
+    ),
+    "Functional Requirements": re.compile(r"\*\*FR-?\d+", re.IGNORECASE),
+    "Success Criteria": re.compile(r"\*\*SC-?\d+", re.IGNORECASE),
+    "User Scenarios & Testing": re.compile(r"User Story\s+\d", re.IGNORECASE),
+}
+
+
+def _by_content(section: str, src: SourceText, md: MdStructure) -> int | None:
+    """0-based line where ``section``'s content is, though no heading names it."""
+    probe = _CONTENT.get(section)
+    if probe is None:
+        return None
+    for i, line in enumerate(src.lines):
+        if not md.code[i] and probe.search(line):
+            return i
+    return None
 
 
 def check_sections(
@@ -135,7 +183,11 @@ def check_sections(
     for name in sections:
         idx = _find(md, name)
         if idx is None:
-            out.append(SectionStatus(name, "missing", path, None))
+            line = _by_content(name, src, md)
+            if line is None:
+                out.append(SectionStatus(name, "missing", path, None))
+            else:  # its content is there, under another name
+                out.append(SectionStatus(name, "ok", path, line + 1))
             continue
         h = md.headings[idx]
         start, end = section_range(md, idx, len(src.lines))
