@@ -7,36 +7,18 @@ from typing import TYPE_CHECKING
 from sdd_tui.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from sdd_tui.operations import (
-        board,
-        clarify,
-        evidence,
-        history,
-        lanes,
-        review,
-        stage,
-        test_runner,
-        trace,
-    )
-    from sdd_tui.operations.boxes import OperationError
+    from sdd_tui.operations import board as board
+    from sdd_tui.operations import clarify as clarify
+    from sdd_tui.operations import evidence as evidence
+    from sdd_tui.operations import history as history
+    from sdd_tui.operations import lanes as lanes
+    from sdd_tui.operations import review as review
+    from sdd_tui.operations import stage as stage
+    from sdd_tui.operations import test_runner as test_runner
+    from sdd_tui.operations import trace as trace
+    from sdd_tui.operations.boxes import OperationError as OperationError
 
-__getattr__, __dir__ = lazy_names(
-    __name__,
-    {"OperationError": "boxes"},
-    modules=(
-        "board",
-        "clarify",
-        "evidence",
-        "history",
-        "lanes",
-        "review",
-        "stage",
-        "test_runner",
-        "trace",
-    ),
-)
-__all__ = [
-    "OperationError",
+_MODULES = (
     "board",
     "clarify",
     "evidence",
@@ -46,4 +28,10 @@ __all__ = [
     "stage",
     "test_runner",
     "trace",
-]
+)
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    {"OperationError": "boxes"},
+    modules=_MODULES,
+)
+__all__ = ["OperationError", *_MODULES]

@@ -4,6 +4,8 @@ shows.  Kept apart so that neither screen module imports the other."""
 from __future__ import annotations
 
 from textual.screen import Screen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from sdd_tui.layouts import layout_of
 from sdd_tui.model.workspace import Feature
@@ -33,3 +35,20 @@ def pane_documents(
     if feature is None:
         return [], []
     return layout_of(feature).pane_documents(feature)
+
+
+def set_options_keeping(box: OptionList, options: list[Option]) -> None:
+    """Show ``options`` in ``box`` with the highlight where it was: on the same option (by
+    id), else on the first option that can be chosen at or after the same place."""
+    old = box.highlighted
+    keep = box.get_option_at_index(old).id if old is not None and box.option_count else None
+    box.set_options(options)
+    ids = [o.id for o in options]
+    if keep is not None and keep in ids:
+        box.highlighted = ids.index(keep)
+        return
+    selectable = [i for i, o in enumerate(options) if not o.disabled]
+    box.highlighted = min(
+        (i for i in selectable if old is None or i >= old),
+        default=selectable[-1] if selectable else None,
+    )

@@ -21,7 +21,7 @@ from sdd_tui import operations
 from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Feature
 from sdd_tui.textsafe import safe
-from sdd_tui.ui.screens.common import undo_or_redo
+from sdd_tui.ui.screens.common import set_options_keeping, undo_or_redo
 from sdd_tui.ui.session import Session, SnapshotChanged
 
 _WHEN = ("now", "next", "later")
@@ -79,8 +79,6 @@ class LanesScreen(ModalScreen[None]):
         self._fill()
 
     def _fill(self) -> None:
-        box = self.query_one(OptionList)
-        keep = self._highlighted_key()
         feature = self.feature
         title = Text()
         options: list[Option] = []
@@ -115,12 +113,7 @@ class LanesScreen(ModalScreen[None]):
                 options.append(Option(head, disabled=True))
                 options += [self._row(t) for t in result.blocked]
         self.query_one("#lanes-title", Static).update(title)
-        box.set_options(options)
-        ids = [o.id for o in options]
-        if keep is not None and keep in ids:
-            box.highlighted = ids.index(keep)
-        else:
-            box.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        set_options_keeping(self.query_one(OptionList), options)
 
     def _row(self, task: Task) -> Option:
         self._tasks[task.key] = task

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from sdd_tui.model.workspace import Problem, Workspace
 from sdd_tui.textsafe import safe
+from sdd_tui.ui.screens.common import set_options_keeping
 from sdd_tui.ui.session import Session, SnapshotChanged
 
 
@@ -106,15 +107,7 @@ class ProblemsScreen(ModalScreen[tuple[str, int] | None]):
                 option_id = f"{group}#{i}"
                 self._targets[option_id] = (p.path, p.line or 1)
                 options.append(Option(row, id=option_id))
-        box = self.query_one(OptionList)
-        highlighted = box.highlighted
-        box.set_options(options)
-        selectable = [i for i, o in enumerate(options) if not o.disabled]
-        if selectable:
-            box.highlighted = min(
-                (i for i in selectable if highlighted is None or i >= highlighted),
-                default=selectable[-1],
-            )
+        set_options_keeping(self.query_one(OptionList), options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
