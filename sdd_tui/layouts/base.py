@@ -61,6 +61,11 @@ class Layout(ABC):
     review_criteria_label: str | None = None  # what review lists instead of checklists
     # where a feature's task list comes from, for a board that has none yet
     tasks_hint: str = "It is written once the plan is done; the board follows as it appears."
+    # The ID of the first task added to a tasks file that has none yet (later ones follow
+    # the file's own style); None: its tasks have no IDs.
+    first_task_id: str | None = None
+    # Sections (heading starts) a task added without a place goes to, when the file has one.
+    new_task_sections: tuple[str, ...] = ()
 
     @abstractmethod
     def discover(self, root: Path, problems: list[Problem]) -> list[FeatureSource]:

@@ -24,6 +24,7 @@ _DOTTED = re.compile(r"\d+(?:\.\d+)*")
 class Kiro(Layout):
     name = "kiro"
     title = "Kiro"
+    first_task_id = "1"
     tasks_hint = (
         "Kiro writes tasks.md once requirements and design are approved; the board follows."
     )

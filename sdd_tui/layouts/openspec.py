@@ -30,6 +30,7 @@ OLD_ARCHIVE = "openspec/archive"  # where archived changes went before changes/a
 class OpenSpec(Layout):
     name = "openspec"
     title = "OpenSpec"
+    first_task_id = "1.1"
     tasks_hint = "A change lists its steps in tasks.md beside proposal.md; the board follows."
     root_markers = ("openspec",)
     territory = ("openspec/changes", OLD_ARCHIVE)

@@ -31,6 +31,7 @@ _DEFINABLE = re.compile(r"(?:FR|NFR|SC|TC)-\d|US\d")
 class SpecKit(Layout):
     name = "speckit"
     title = "Spec Kit"
+    first_task_id = "T001"
     tasks_hint = "/speckit.tasks writes tasks.md from the plan; the board follows as it appears."
     root_markers = (".specify", "specs")
     territory = SPECS_ROOTS

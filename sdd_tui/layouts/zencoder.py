@@ -18,6 +18,7 @@ IN_PROGRESS_SECTIONS = ("current task", "current tasks", "in progress")
 class Zencoder(Layout):
     name = "zencoder"
     title = "Zencoder"
+    new_task_sections = ("Upcoming",)
     tasks_hint = "progress.md's Upcoming Tasks section holds the task list; the board follows."
     root_markers = (".zencoder",)
     territory = (".zencoder",)
