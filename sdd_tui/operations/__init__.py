@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         history,
         review,
         stage,
+        task_edits,
         test_runner,
         trace,
     )
@@ -22,7 +23,17 @@ if TYPE_CHECKING:
 __getattr__, __dir__ = lazy_names(
     __name__,
     {"OperationError": "boxes"},
-    modules=("board", "clarify", "evidence", "history", "review", "stage", "test_runner", "trace"),
+    modules=(
+        "board",
+        "clarify",
+        "evidence",
+        "history",
+        "review",
+        "stage",
+        "task_edits",
+        "test_runner",
+        "trace",
+    ),
 )
 __all__ = [
     "OperationError",
@@ -32,6 +43,7 @@ __all__ = [
     "history",
     "review",
     "stage",
+    "task_edits",
     "test_runner",
     "trace",
 ]
