@@ -139,7 +139,12 @@ def _insert(doc: _Doc, at_line: int, lines: Sequence[str], data: bytes) -> Hunk:
 
 
 def _check_reads_back(
-    loaded: Loaded, feature: Feature, path: str, data: bytes, hunks: list[Hunk], want: list
+    loaded: Loaded,
+    feature: Feature,
+    path: str,
+    data: bytes,
+    hunks: list[Hunk],
+    want: Sequence[tuple[int, str | None, str]],
 ) -> list[Task]:
     """The tasks at the lines written, re-parsed: each must read as (ID, title) asked, else
     nothing is written (a title like ``T001 x`` would read as another task)."""
@@ -158,12 +163,12 @@ def _check_reads_back(
 
 def _next_id(doc: _Doc, model: Task | None, first_id: str | None) -> str | None:
     """The next free ID in the style of ``model`` (the task the new one follows)."""
-    ids = [t.id for t in doc.tasks if t.id]
-    pid = model.id if model is not None else first_id
     if model is None:
         return first_id
+    pid = model.id
     if pid is None:
         return None
+    ids = [t.id for t in doc.tasks if t.id]
     m = _T_ID.fullmatch(pid)
     if m:
         width = len(m.group(1))
@@ -198,17 +203,15 @@ def _head(model: Task | None, new_id: str | None) -> str:
 
 
 def _section(doc: _Doc, names: Sequence[str]) -> int | None:
-    """The index of the first heading whose text starts like one of ``names``."""
+    """The index of the heading ``names`` name: the first whose text is one of them, else
+    the first that starts like one ("Phase 2" finds "Phase 2: Foundational")."""
     md = parse_structure(doc.src.lines)
-    wanted = [normalise(n) for n in names if normalise(n)]
-    for i, h in enumerate(md.headings):
-        have = normalise(h.text)
-        if any(have.startswith(w) for w in wanted):
-            return i
-    # "Phase 2" is also numbering the normalisation drops: match the raw words too
-    for i, h in enumerate(md.headings):
-        if any(h.text.casefold().strip(" #").startswith(n.casefold().strip()) for n in names):
-            return i
+    wanted = [w for w in (normalise(n) for n in names) if w]
+    found = [normalise(h.text) for h in md.headings]
+    for test in (str.__eq__, str.startswith):
+        for i, have in enumerate(found):
+            if any(test(have, w) for w in wanted):
+                return i
     return None
 
 
@@ -357,18 +360,23 @@ def _place(
                 at = j + 1
         number = re.match(r"\s*(\d+)[.)]?\s", md.headings[heading].text + " ")
         return _model_of_file(doc), at, number.group(1) if number else None
-    if not doc.tasks:
+    last = _last_top(doc)
+    if last is None:
         return None, len(doc.src.lines) if doc.src.text else 0, None
-    top = min(b.depth for b in doc.boxes)
-    last = [i for i, b in enumerate(doc.boxes) if b.depth == top][-1]
     return doc.tasks[last], doc.extent_end(last), None
 
 
-def _model_of_file(doc: _Doc) -> Task | None:
-    if not doc.tasks:
+def _last_top(doc: _Doc) -> int | None:
+    """The index of the file's last task at the outermost depth (None: it has none)."""
+    if not doc.boxes:
         return None
     top = min(b.depth for b in doc.boxes)
-    return doc.tasks[[i for i, b in enumerate(doc.boxes) if b.depth == top][-1]]
+    return [i for i, b in enumerate(doc.boxes) if b.depth == top][-1]
+
+
+def _model_of_file(doc: _Doc) -> Task | None:
+    last = _last_top(doc)
+    return doc.tasks[last] if last is not None else None
 
 
 # -- rename ---------------------------------------------------------------------------------
