@@ -25,6 +25,11 @@ def workbench_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Switch feature…", "Open the feature switcher (f)", bench.action_switch_feature
     )
+    yield SystemCommand(
+        "New feature…",
+        "Start a feature from templates, as sdd-tui new does",
+        bench.action_new_feature,
+    )
     for name in sorted(app.available_themes):
         yield SystemCommand(
             f"Theme: {name}", "Switch the colour theme", lambda n=name: setattr(app, "theme", n)

@@ -171,3 +171,21 @@ async def test_escape_cancels_and_writes_nothing(sample: Path) -> None:
             await wait_for(pilot, lambda: not isinstance(app.screen, TextInputScreen), what="x")
     assert (read(sample, TASKS_MD), read(sample, BOARD_JSON)) == before
     assert not (sample / ".sdd" / "history.jsonl").exists()
+
+
+async def test_the_palettes_new_feature_starts_one_and_shows_it(tmp_path: Path) -> None:
+    from helpers.files import write_tree
+
+    from sdd_tui.ui.screens.answer import TextInputScreen
+
+    write_tree(tmp_path, {"specs/001-first/tasks.md": "# Tasks\n\n- [ ] T001 One\n"})
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.workbench.action_new_feature()
+        await wait_for(pilot, lambda: isinstance(app.screen, TextInputScreen), what="input")
+        await pilot.press(*"Recipe import", "enter")
+        await wait_for(pilot, lambda: app.workbench.feature_id == "002-recipe-import", what="it")
+        assert column_keys(app, "todo") == ["T001"]
+    assert (tmp_path / "specs/002-recipe-import/checklists/requirements.md").is_file()
+    assert (tmp_path / "specs/001-first/tasks.md").read_bytes() == b"# Tasks\n\n- [ ] T001 One\n"

@@ -1,10 +1,11 @@
-"""Writing tasks from the board: ``a`` adds a card to the focused column, ``A`` below the
+"""Writing from the board: ``a`` adds a card to the focused column, ``A`` below the
 selected card, ``R``/``F2`` renames, ``x`` removes (after a confirmation naming the task,
 and a second one when nested sub-tasks go with it), ``s`` splits into sub-tasks.
 
 A mixin of :class:`WorkbenchScreen`: it asks for the text (``TextInputScreen``) or the
 confirmation (``ConfirmScreen``), then runs the operation through the session
 (``operations.task_edits``, recorded in history, so ``u`` undoes it) and selects the card.
+The palette's "New feature…" starts a feature from templates (``operations.new_feature``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,38 @@ class WorkbenchEdits:
 
         def notify(self, message: str, **kwargs: Any) -> None: ...
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
+        def switch_feature(self, feature_id: str) -> None: ...
+
+    def action_new_feature(self) -> None:
+        """Start a feature from templates (``sdd-tui new``), in the workspace's layout."""
+        new_feature = operations.new_feature
+        root = self.loaded.root
+        layout = new_feature.layout_for(root, None)
+
+        def named(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                where, _ = new_feature.create(root, name)
+            except operations.OperationError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.session.reload(changed=list(where.documents), reason="edit")
+            self.switch_feature(where.id)
+            self.notify(f"started {where.id}", timeout=3, markup=False)
+
+        self.app.push_screen(
+            screens.TextInputScreen(
+                "Start a feature",
+                "Name of the new feature",
+                f"{layout.title} in {root}",
+                placeholder="e.g. Recipe import",
+                note="enter writes its folder and documents from templates (never over a "
+                "file) · esc cancels",
+                mark="+ ",
+            ),
+            named,
+        )
 
     def write_request(self, action: BoardAction, feature: Feature) -> None:
         """Ask for what ``action`` needs, then do it."""

@@ -358,7 +358,8 @@ def empty_board_message(ws: Workspace, feature: Feature | None, needle: str) -> 
         return Text(
             "No features found.\n\nsdd-tui reads Spec Kit (specs/NNN-name/), Kiro "
             "(.kiro/specs/<name>/), OpenSpec (openspec/changes/<id>/) and Zencoder-style "
-            "(.zencoder/specs/, progress.md) folders.",
+            "(.zencoder/specs/, progress.md) folders.\n\nStart one: ctrl+p then “New "
+            'feature…”, or sdd-tui new "Recipe import" in a terminal.',
             "dim",
         )
     if feature.tasks:
