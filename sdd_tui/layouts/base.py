@@ -18,7 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Feature, Problem
@@ -29,6 +29,16 @@ if TYPE_CHECKING:
     from sdd_tui.formats.text import SourceText
 
 PaneDocuments = tuple[list[tuple[str, str]], list[tuple[str, str]]]
+
+
+class NewFeature(NamedTuple):
+    """Where ``sdd-tui new`` starts a feature: its ID, the folder it creates (root-relative;
+    "" when its documents go into folders that may exist) and each document it writes
+    (root-relative path → the name of its template, ``sdd_tui/templates/<layout>/<name>``)."""
+
+    id: str
+    folder: str
+    documents: dict[str, str]
 
 
 class Parsed(Protocol):
@@ -61,10 +71,23 @@ class Layout(ABC):
     review_criteria_label: str | None = None  # what review lists instead of checklists
     # where a feature's task list comes from, for a board that has none yet
     tasks_hint: str = "It is written once the plan is done; the board follows as it appears."
+    # The ID of the first task added to a tasks file that has none yet (later ones follow
+    # the file's own style); None: its tasks have no IDs.
+    first_task_id: str | None = None
+    # Sections (heading starts) a task added without a place goes to, when the file has one.
+    new_task_sections: tuple[str, ...] = ()
+    # The layout's own templates a new feature uses when the workspace has them (template
+    # name → root-relative path), before sdd-tui's; ``.sdd/templates/`` wins over both.
+    own_templates: dict[str, str] = {}
 
     @abstractmethod
     def discover(self, root: Path, problems: list[Problem]) -> list[FeatureSource]:
         """The features of this layout under ``root`` (paths root-relative, ``/``)."""
+
+    def new_feature(self, root: Path, slug: str) -> NewFeature | None:
+        """Where a new feature named ``slug`` goes (``sdd-tui new``); None: sdd-tui cannot
+        start one in this layout."""
+        return None
 
     def claims_specs_folder(self, folder: Path) -> bool:
         """Whether ``folder/specs`` is this layout's (then ``folder`` is no workspace root)."""

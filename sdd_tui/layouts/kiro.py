@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sdd_tui.layouts.base import Layout, PaneDocuments, Reader, add
+from sdd_tui.layouts.base import Layout, NewFeature, PaneDocuments, Reader, add
 from sdd_tui.layouts.scan import entries, first_present, is_dir, other_markdown, present, rel
 from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Feature, Problem
@@ -24,6 +24,7 @@ _DOTTED = re.compile(r"\d+(?:\.\d+)*")
 class Kiro(Layout):
     name = "kiro"
     title = "Kiro"
+    first_task_id = "1"
     tasks_hint = (
         "Kiro writes tasks.md once requirements and design are approved; the board follows."
     )
@@ -68,6 +69,11 @@ class Kiro(Layout):
         if spec:
             f.requirement_files = [spec]
         return f
+
+    def new_feature(self, root: Path, slug: str) -> NewFeature:
+        docs = ("requirements.md", "design.md", "tasks.md")
+        folder = f".kiro/specs/{slug}"
+        return NewFeature(slug, folder, {f"{folder}/{d}": d for d in docs})
 
     def claims_specs_folder(self, folder: Path) -> bool:
         return folder.name == ".kiro"

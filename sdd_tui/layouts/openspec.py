@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sdd_tui.layouts.base import Layout, PaneDocuments, Reader, add
+from sdd_tui.layouts.base import Layout, NewFeature, PaneDocuments, Reader, add
 from sdd_tui.layouts.scan import (
     entries,
     first_present,
@@ -30,6 +30,7 @@ OLD_ARCHIVE = "openspec/archive"  # where archived changes went before changes/a
 class OpenSpec(Layout):
     name = "openspec"
     title = "OpenSpec"
+    first_task_id = "1.1"
     tasks_hint = "A change lists its steps in tasks.md beside proposal.md; the board follows."
     root_markers = ("openspec",)
     territory = ("openspec/changes", OLD_ARCHIVE)
@@ -79,6 +80,13 @@ class OpenSpec(Layout):
         standard = STANDARD | {tasks.rsplit("/", 1)[-1]} if tasks else STANDARD
         f.extras += other_markdown(root, folder, standard, problems)
         return f
+
+    def new_feature(self, root: Path, slug: str) -> NewFeature:
+        """``openspec/changes/add-slug/``: a change is named by what it does."""
+        name = f"add-{slug}"
+        folder = f"openspec/changes/{name}"
+        docs = ("proposal.md", "tasks.md", "design.md")
+        return NewFeature(name, folder, {f"{folder}/{d}": d for d in docs})
 
     def claims_specs_folder(self, folder: Path) -> bool:
         if folder.name == "openspec":

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from sdd_tui.layouts.base import Layout, PaneDocuments, add
+from sdd_tui.layouts.base import Layout, NewFeature, PaneDocuments, add
 from sdd_tui.layouts.scan import entries, is_dir, walk_md
 from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Feature, Problem
@@ -31,6 +31,7 @@ _DEFINABLE = re.compile(r"(?:FR|NFR|SC|TC)-\d|US\d")
 class SpecKit(Layout):
     name = "speckit"
     title = "Spec Kit"
+    first_task_id = "T001"
     tasks_hint = "/speckit.tasks writes tasks.md from the plan; the board follows as it appears."
     root_markers = (".specify", "specs")
     territory = SPECS_ROOTS
@@ -63,6 +64,25 @@ class SpecKit(Layout):
                         out += _feature_at(root, group, sub, problems, 2) or []
         _qualify_clashes(out)
         return out
+
+    own_templates = {
+        "spec.md": ".specify/templates/spec-template.md",
+        "plan.md": ".specify/templates/plan-template.md",
+        "tasks.md": ".specify/templates/tasks-template.md",
+    }
+
+    def new_feature(self, root: Path, slug: str) -> NewFeature:
+        """``specs/NNN-slug/``, numbered after the highest ``NNN-`` folder in ``specs/``."""
+        specs = root / "specs"
+        numbered = [
+            p.name
+            for p in (specs.iterdir() if is_dir(specs) else ())
+            if p.name[:3].isdigit() and p.name[3:4] == "-"
+        ]
+        same = next((n for n in numbered if n[4:] == slug), None)  # the name is taken
+        name = same or f"{max((int(n[:3]) for n in numbered), default=0) + 1:03d}-{slug}"
+        docs = ("spec.md", "plan.md", "tasks.md", "checklists/requirements.md")
+        return NewFeature(name, f"specs/{name}", {f"specs/{name}/{d}": d for d in docs})
 
     def claims_specs_folder(self, folder: Path) -> bool:
         return folder.name == ".specify"  # .specify/specs/ holds features, it is no root

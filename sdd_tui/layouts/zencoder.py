@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sdd_tui.layouts.base import Layout, PaneDocuments
+from sdd_tui.layouts.base import Layout, NewFeature, PaneDocuments
 from sdd_tui.layouts.scan import entries, first_present, is_dir, rel
 from sdd_tui.layouts.speckit import SPECKIT, speckit_panes
 from sdd_tui.model.source import FeatureSource
@@ -18,6 +18,7 @@ IN_PROGRESS_SECTIONS = ("current task", "current tasks", "in progress")
 class Zencoder(Layout):
     name = "zencoder"
     title = "Zencoder"
+    new_task_sections = ("Upcoming",)
     tasks_hint = "progress.md's Upcoming Tasks section holds the task list; the board follows."
     root_markers = (".zencoder",)
     territory = (".zencoder",)
@@ -76,6 +77,10 @@ class Zencoder(Layout):
             target.documents["tasks"] = progress
             target.in_progress_sections = IN_PROGRESS_SECTIONS
         return out
+
+    def new_feature(self, root: Path, slug: str) -> NewFeature:
+        """One spec file in ``.zencoder/specs/``; its tasks go to progress.md."""
+        return NewFeature(slug, "", {f".zencoder/specs/{slug}.md": "spec.md"})
 
     def claims_specs_folder(self, folder: Path) -> bool:
         return folder.name == ".zencoder"

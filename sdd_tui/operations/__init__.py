@@ -1,6 +1,6 @@
-"""Operations on a loaded workspace: board moves, checklist ticks, history (undo/redo),
-checks, traceability.  Each module is imported when first used (see ``sdd_tui.lazy``): the
-workbench's first frame needs none of them."""
+"""Operations on a loaded workspace: board moves, task edits, checklist ticks, answers,
+history (undo/redo), checks, traceability.  Each module is imported when first used (see
+``sdd_tui.lazy``): the workbench's first frame needs none of them."""
 
 from typing import TYPE_CHECKING
 
@@ -12,8 +12,10 @@ if TYPE_CHECKING:
     from sdd_tui.operations import evidence as evidence
     from sdd_tui.operations import history as history
     from sdd_tui.operations import lanes as lanes
+    from sdd_tui.operations import new_feature as new_feature
     from sdd_tui.operations import review as review
     from sdd_tui.operations import stage as stage
+    from sdd_tui.operations import task_edits as task_edits
     from sdd_tui.operations import test_runner as test_runner
     from sdd_tui.operations import trace as trace
     from sdd_tui.operations.boxes import OperationError as OperationError
@@ -24,8 +26,10 @@ _MODULES = (
     "evidence",
     "history",
     "lanes",
+    "new_feature",
     "review",
     "stage",
+    "task_edits",
     "test_runner",
     "trace",
 )

@@ -116,11 +116,23 @@ class Change:
                 if how == "undo"
                 else (f"answered “{self.name}”")
             )
+        if self.op in _TEXT_EDITS:
+            done, undone = _TEXT_EDITS[self.op]
+            return f"{undone if how == 'undo' else done} {self.name}"
         if self.op == "reorder" or self.from_column == self.to_column:
             return f"reordered {self.name}"
         if how == "undo":
             return f"{self.name} back to {self.to_column}"
         return f"{self.name} {self.from_column} → {self.to_column}"
+
+
+# operations.task_edits' operations: (what a toast says, what it says of their undo)
+_TEXT_EDITS = {
+    "add": ("added", "took back"),
+    "rename": ("renamed", "name back on"),
+    "remove": ("removed", "put back"),
+    "split": ("split", "unsplit"),
+}
 
 
 def resolve(loaded: Loaded, feature_ref: str, task_ref: str) -> tuple[Feature, Task]:

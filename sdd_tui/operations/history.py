@@ -23,7 +23,7 @@ from sdd_tui.operations.history_log import read_history
 from sdd_tui.workspace.snapshot import HISTORY_PATH, Loaded
 from sdd_tui.workspace.writer import WriteRefused, append_line
 
-OPERATIONS = ("move", "reorder", "tick", "answer")
+OPERATIONS = ("move", "reorder", "tick", "answer", "add", "rename", "remove", "split")
 
 
 def stacks(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -214,7 +214,12 @@ def _replay_text(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
         raise OperationError("history entry without a path; cannot undo")
     hunks = text_edits.from_json(e["hunks"])
     todo = text_edits.invert(hunks) if reverse else hunks
+    entry = _board_side(e, reverse=reverse)
+    if entry is not None and not reverse:
+        _set_entry(loaded, *entry)  # a task added to a column: its entry first, as add does
     text_edits.replay(loaded.root, path, todo)
+    if entry is not None and reverse:
+        _set_entry(loaded, *entry)
     if loaded.cache is not None:
         loaded.cache.forget(path)
     label = e.get("label") if isinstance(e.get("label"), str) else ""
@@ -231,6 +236,26 @@ def _replay_text(loaded: Loaded, e: dict[str, Any], *, reverse: bool) -> Change:
         path=path,
         hunks=tuple(todo),
     )
+
+
+def _board_side(e: dict[str, Any], *, reverse: bool) -> tuple[str, str, Any] | None:
+    """(board key, column, rank) a text edit also set in board.json (an ``add`` to a column
+    the box cannot express), on the side undo or redo goes to; None when it set none."""
+    if e.get("op") != "add" or (e.get("from") == e.get("to") and "from_rank" not in e):
+        return None
+    column = e.get("from") if reverse else e.get("to")
+    rank = e.get("from_rank") if reverse else e.get("to_rank")
+    key = f"{e.get('feature')}/{e.get('task')}"
+    return key, column if isinstance(column, str) else "", rank
+
+
+def _set_entry(loaded: Loaded, key: str, column: str, rank: Any) -> None:
+    from sdd_tui.operations.board import _update_board_entries
+    from sdd_tui.workspace.writer import workspace_lock
+
+    value = rank if isinstance(rank, int | float) and not isinstance(rank, bool) else None
+    with workspace_lock(loaded.root):
+        _update_board_entries(loaded.root, {key: {"column": column or None, "rank": value}})
 
 
 @lru_cache(maxsize=8)

@@ -25,6 +25,11 @@ def workbench_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Switch feature…", "Open the feature switcher (f)", bench.action_switch_feature
     )
+    yield SystemCommand(
+        "New feature…",
+        "Start a feature from templates, as sdd-tui new does",
+        bench.action_new_feature,
+    )
     for name in sorted(app.available_themes):
         yield SystemCommand(
             f"Theme: {name}", "Switch the colour theme", lambda n=name: setattr(app, "theme", n)
@@ -56,7 +61,10 @@ def workbench_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Problems", "Every file that could not be read, and why (p)", bench.action_problems
     )
-    yield SystemCommand("Undo", "Undo the last edit: a move, a tick (u)", bench.action_undo)
+    yield from _task_edit_commands(bench)
+    yield SystemCommand(
+        "Undo", "Undo the last edit: a move, a tick, an added task (u)", bench.action_undo
+    )
     yield SystemCommand("Redo", "Redo the last undone edit (U)", bench.action_redo)
     yield SystemCommand(
         "Filter cards", "Show only the cards matching a text (/)", bench.action_filter
@@ -73,3 +81,18 @@ def workbench_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
         yield SystemCommand(
             f"Show pane {i}: {pane}", f"Focus the {pane} pane", lambda p=pane: bench.action_pane(p)
         )
+
+
+def _task_edit_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
+    """Writing tasks: the board's keys, on the focused column and the selected card."""
+    from sdd_tui.ui.widgets.board import BoardView
+
+    board = bench.query_one(BoardView)
+    for label, help_text, action in (
+        ("Add a task", "Add a card to the focused column (a)", board.action_add),
+        ("Add a task below", "Add a card below the selected one (A)", board.action_add_below),
+        ("Rename the task", "Change the selected card's title (R, f2)", board.action_rename),
+        ("Remove the task", "Remove the selected card's task (x)", board.action_remove),
+        ("Split the task", "Split the selected task into sub-tasks (s)", board.action_split),
+    ):
+        yield SystemCommand(label, help_text, action)

@@ -73,6 +73,10 @@ def test_wheel_contents(wheel: Path) -> None:
         "sample_workspace/specs/001-recipe-sharing/spec.md",
     ):
         assert bundled + expected in names
+    # ``sdd-tui new``'s templates, every layout's
+    for layout in ("speckit", "kiro", "openspec", "zencoder"):
+        assert any(n.startswith(f"sdd_tui/templates/{layout}/") for n in names), layout
+    assert "sdd_tui/templates/speckit/checklists/requirements.md" in names
     for name in names:
         parts = name.split("/")
         assert "__pycache__" not in parts and ".pytest_cache" not in parts, name

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sdd_tui.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from sdd_tui.ui.screens.answer import AnswerScreen
+    from sdd_tui.ui.screens.answer import AnswerScreen, TextInputScreen
     from sdd_tui.ui.screens.confirm import ConfirmScreen, run_command_question
     from sdd_tui.ui.screens.detail import DetailScreen
     from sdd_tui.ui.screens.diff import DiffScreen
@@ -25,6 +25,7 @@ __getattr__, __dir__ = lazy_names(
     __name__,
     {
         "AnswerScreen": "answer",
+        "TextInputScreen": "answer",
         "ConfirmScreen": "confirm",
         "run_command_question": "confirm",
         "DetailScreen": "detail",
@@ -59,6 +60,7 @@ __all__ = [
     "RequirementsScreen",
     "ReviewScreen",
     "TestRunScreen",
+    "TextInputScreen",
     "TextScreen",
     "TraceScreen",
     "binding_rows",

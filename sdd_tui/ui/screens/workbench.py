@@ -33,6 +33,7 @@ from sdd_tui.textsafe import safe
 from sdd_tui.ui import screens, widgets
 from sdd_tui.ui.live import LiveWorkspace
 from sdd_tui.ui.screens.common import pane_documents, undo_or_redo
+from sdd_tui.ui.screens.workbench_edits import WRITES, WorkbenchEdits
 from sdd_tui.ui.screens.workbench_tests import WorkbenchTests
 from sdd_tui.ui.screens.workbench_views import WorkbenchViews
 from sdd_tui.ui.session import Session, SnapshotChanged
@@ -69,7 +70,7 @@ class Pane(Vertical):
         self.border_title = f"{number} {PANE_TITLES[name]}"
 
 
-class WorkbenchScreen(WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None]):
+class WorkbenchScreen(WorkbenchEdits, WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None]):
     """Board, spec, plan and tests of one feature."""
 
     BINDINGS = [
@@ -443,6 +444,9 @@ class WorkbenchScreen(WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None
         board_ops = operations.board
         feature = self.feature
         if feature is None:
+            return
+        if action.name in WRITES:
+            self.write_request(action, feature)
             return
         task = feature.task(action.task_key)
         if task is None:

@@ -33,9 +33,11 @@ __all__ = ["BoardAction", "BoardView", "CardList"]
 
 @record
 class BoardAction:
-    name: str  # move | reorder | toggle | detail | edit
-    task_key: str
+    # move | reorder | toggle | detail | edit | add | add_below | rename | remove | split
+    name: str
+    task_key: str  # "" for an add to a column (no card is needed)
     arg: int = 0
+    column: str = ""  # the column a card is added to
 
 
 class BoardView(Horizontal):
@@ -50,6 +52,11 @@ class BoardView(Horizontal):
         Binding("K,shift+up", "reorder(-1)", "Up in column", show=False),
         Binding("space", "toggle", "Done"),
         Binding("e", "edit", "Edit"),
+        Binding("a", "add", "Add card", show=False, tooltip="Add a card to this column"),
+        Binding("A", "add_below", "Add below", show=False, tooltip="Add a card below this one"),
+        Binding("R,f2", "rename", "Rename", show=False, tooltip="Rename the card's task"),
+        Binding("x", "remove", "Remove", show=False, tooltip="Remove the card's task"),
+        Binding("s", "split", "Split", show=False, tooltip="Split the task into sub-tasks"),
     ]
 
     DEFAULT_CSS = """
@@ -312,6 +319,29 @@ class BoardView(Horizontal):
     def action_edit(self) -> None:
         self._request("edit")
 
+    def action_add(self) -> None:
+        column = self.current_column
+        if column is None or self._feature is None:
+            self.app.bell()
+            return
+        self.post_message(self.Request(BoardAction("add", "", column=column)))
+
+    def action_add_below(self) -> None:
+        task = self.selected_task
+        if task is None:
+            self.action_add()  # an empty column: below nothing is at its end
+            return
+        self.post_message(self.Request(BoardAction("add_below", task.key, column=task.column)))
+
+    def action_rename(self) -> None:
+        self._request("rename")
+
+    def action_remove(self) -> None:
+        self._request("remove")
+
+    def action_split(self) -> None:
+        self._request("split")
+
 
 def _matches(task: Task, needle: str) -> bool:
     return (
@@ -328,7 +358,8 @@ def empty_board_message(ws: Workspace, feature: Feature | None, needle: str) -> 
         return Text(
             "No features found.\n\nsdd-tui reads Spec Kit (specs/NNN-name/), Kiro "
             "(.kiro/specs/<name>/), OpenSpec (openspec/changes/<id>/) and Zencoder-style "
-            "(.zencoder/specs/, progress.md) folders.",
+            "(.zencoder/specs/, progress.md) folders.\n\nStart one: ctrl+p then “New "
+            'feature…”, or sdd-tui new "Recipe import" in a terminal.',
             "dim",
         )
     if feature.tasks:
