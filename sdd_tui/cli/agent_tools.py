@@ -302,6 +302,32 @@ class AgentTools:
 
         return self._write(author, answer_op, feature, number, answer)
 
+    def add_task(
+        self,
+        feature: str,
+        title: str,
+        column: str | None,
+        after: str | None,
+        section: str | None,
+        author: str,
+    ) -> dict[str, Any]:
+        from functools import partial
+
+        from sdd_tui.operations.task_edits import add_task
+
+        op = partial(add_task, column=column, after=after, section=section)
+        return self._write(author, op, feature, title)
+
+    def rename_task(self, feature: str, task: str, title: str, author: str) -> dict[str, Any]:
+        from sdd_tui.operations.task_edits import rename_task
+
+        return self._write(author, rename_task, feature, task, title)
+
+    def remove_task(self, feature: str, task: str, author: str) -> dict[str, Any]:
+        from sdd_tui.operations.task_edits import remove_task
+
+        return self._write(author, remove_task, feature, task)
+
     def _write(self, author: str, op: Callable[..., Any], *args: Any) -> dict[str, Any]:
         from sdd_tui.operations.boxes import OperationError
         from sdd_tui.operations.history import HistoryNotRecorded, apply_and_record

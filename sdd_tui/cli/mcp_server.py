@@ -151,6 +151,43 @@ def build_server(root: Path, tools: AgentTools | None = None) -> MCPServer:
         the answer and the Q/A is added under ## Clarifications (undoable)."""
         return call(board.answer_clarification, feature, number, answer, client_author(ctx))
 
+    @server.tool(annotations=WRITE, structured_output=False)
+    def add_task(
+        feature: FeatureArg,
+        title: Annotated[str, Field(description="the task's title, one line")],
+        ctx: Context,
+        column: Annotated[str | None, Field(description="its column (default todo)")] = None,
+        after: Annotated[
+            str | None, Field(description="the task it goes right after, e.g. T009")
+        ] = None,
+        section: Annotated[
+            str | None, Field(description="else the end of this section/phase")
+        ] = None,
+    ) -> CallToolResult:
+        """Add a task to a feature's task list with the next free ID in the file's own style
+        (T0NN, N.M, …), right after `after` or at the end of `section`. Undoable."""
+        return call(board.add_task, feature, title, column, after, section, client_author(ctx))
+
+    @server.tool(annotations=WRITE, structured_output=False)
+    def rename_task(
+        feature: FeatureArg,
+        task: TaskRef,
+        title: Annotated[str, Field(description="the new title, one line")],
+        ctx: Context,
+    ) -> CallToolResult:
+        """Replace a task's title; its ID, labels, requirement references and sub-lines are
+        kept. Undoable."""
+        return call(board.rename_task, feature, task, title, client_author(ctx))
+
+    @server.tool(
+        annotations=ToolAnnotations(readOnlyHint=False, destructiveHint=True),
+        structured_output=False,
+    )
+    def remove_task(feature: FeatureArg, task: TaskRef, ctx: Context) -> CallToolResult:
+        """Remove a task's line and its own indented lines (sub-bullets, nested sub-tasks);
+        nothing else moves. Undoable (sdd-tui undo)."""
+        return call(board.remove_task, feature, task, client_author(ctx))
+
     @server.tool(annotations=READ, structured_output=False)
     def check(
         feature: OptFeature = None,

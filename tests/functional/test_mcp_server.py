@@ -37,6 +37,9 @@ TOOLS = {
     "answer_clarification",
     "check",
     "trace",
+    "add_task",
+    "rename_task",
+    "remove_task",
 }
 
 
@@ -349,3 +352,33 @@ def test_the_root_is_the_worktree_not_the_main_checkout(tmp_path: Path) -> None:
         return await call(client, "status")
 
     assert run(_root(str(wt)), body)["root"] == str(wt)
+
+
+def test_add_rename_remove_tasks_then_undo_each_from_the_cli(sample: Path) -> None:
+    from sdd_tui.operations.history import read_history
+
+    before = (sample / TASKS).read_bytes()
+
+    async def body(client: Client) -> Any:
+        added = await call(
+            client, "add_task", feature="002", title="Export the plan as CSV", after="T009"
+        )
+        renamed = await call(
+            client, "rename_task", feature="002", task="T009", title="Add a servings override"
+        )
+        removed = await call(client, "remove_task", feature="002", task="T011")
+        missing = await error(client, "remove_task", feature="002", task="T999")
+        return added, renamed, removed, missing
+
+    added, renamed, removed, missing = run(sample, body, name="claude-code")
+    assert added["op"] == "add" and added["files"] == [TASKS]
+    assert renamed["op"] == "rename" and removed["op"] == "remove"
+    assert missing.startswith("unknown task 'T999'")
+    text = (sample / TASKS).read_text()
+    assert "Export the plan as CSV" in text and "Add a servings override" in text
+    assert "- [ ] T011 " not in text and "- [x] T011 " not in text
+    entries = [e for e in read_history(sample) if e["op"] in ("add", "rename", "remove")]
+    assert {e["author"] for e in entries} == {"agent:claude-code"}
+    for _ in range(3):
+        assert main(["undo", "--path", str(sample)]) == 0
+    assert (sample / TASKS).read_bytes() == before
