@@ -43,17 +43,8 @@ def replace_bytes(
             mode = stat.S_IMODE(os.stat(path).st_mode)
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
-    fd, tmp = _create_temp(path)
+    tmp = _write_temp(path, data, mode, durable=durable)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            if durable:
-                os.fsync(fd)
-            os.fchmod(fd, mode)
-        finally:
-            os.close(fd)
         if before_replace is not None:
             before_replace()
         os.replace(tmp, path)
@@ -70,15 +61,8 @@ def create_bytes(path: Path, data: bytes, *, mode: int | None = None) -> bool:
     (or appears meanwhile): the bytes are written to a temp file and hard-linked into place.
     False when ``path`` exists; on a file system without hard links, an exclusive create."""
     mode = (0o666 & ~_umask()) if mode is None else mode
-    fd, tmp = _create_temp(path)
+    tmp = _write_temp(path, data, mode, durable=False)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fchmod(fd, mode)
-        finally:
-            os.close(fd)
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -95,6 +79,27 @@ def create_bytes(path: Path, data: bytes, *, mode: int | None = None) -> bool:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _write_temp(path: Path, data: bytes, mode: int, *, durable: bool) -> str:
+    """A new temp file beside ``path`` holding ``data`` with ``mode`` (fsynced when
+    ``durable``); removed again if writing it fails."""
+    fd, tmp = _create_temp(path)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
 
 
 def _create_temp(path: Path) -> tuple[int, str]:
