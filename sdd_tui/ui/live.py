@@ -19,7 +19,6 @@ from rich.text import Text
 from textual import work
 
 from sdd_tui import workspace
-from sdd_tui.layouts import layout_of
 from sdd_tui.textsafe import safe
 from sdd_tui.ui import screens
 
@@ -94,6 +93,8 @@ class LiveWorkspace:
 
     @work(thread=True, exclusive=True, group="git", exit_on_error=False, description="git")
     def _git_worker(self, generation: int, branches: bool) -> None:
+        from sdd_tui.layouts import layout_of  # the registry: not before the first frame
+
         gitmod = workspace.git
         loaded = self.session.loaded
         root = loaded.root

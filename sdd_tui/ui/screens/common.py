@@ -7,7 +7,6 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from sdd_tui.layouts import layout_of
 from sdd_tui.model.workspace import Feature
 from sdd_tui.ui.session import Session
 
@@ -34,6 +33,8 @@ def pane_documents(
     """(spec pane documents, plan pane documents) as (label, path): the layout's choice."""
     if feature is None:
         return [], []
+    from sdd_tui.layouts import layout_of  # the registry: not before the first frame
+
     return layout_of(feature).pane_documents(feature)
 
 
