@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers.files import SAMPLE
-from helpers.git import commit_all, git, git_env, init_repo
+from helpers.git import add_branch_feature, commit_all, git, git_env, init_repo
 from helpers.sample import BOARD_JSON, FEATURE, HISTORY, TASKS_MD, new_task_lines
 
 from sdd_tui.workspace import git as gitmod
@@ -201,19 +201,6 @@ def test_feature_without_plan_or_tasks_is_never_stale(repo: Path) -> None:
 
 
 # --------------------------------------------------------------------------- other branches
-
-
-def add_branch_feature(root: Path, branch: str, name: str, tasks: str) -> None:
-    """Create ``branch`` holding a new feature folder, commit it, go back to ``main``."""
-    git(root, "checkout", "-qb", branch)
-    folder = root / "specs" / name
-    folder.mkdir()
-    (folder / "spec.md").write_text(f"# Feature Specification: {name}\n", encoding="utf-8")
-    (folder / "plan.md").write_text("# Plan\n", encoding="utf-8")
-    (folder / "tasks.md").write_text(f"# Tasks\n\n{tasks}", encoding="utf-8")
-    commit_all(root, f"add {name}")
-    git(root, "checkout", "-q", "main")
-    assert not folder.exists()
 
 
 def test_features_only_on_other_branches_are_read_only(repo: Path) -> None:
