@@ -258,7 +258,11 @@ def coverage(
 def git_times(root: Path, paths: Iterable[str]) -> dict[str, float] | None:
     """Time each path last changed: its last commit, or its mtime when it is modified or
     untracked.  ``None`` when ``root`` is not in a git work tree or git is missing."""
+    from sdd_tui.workspace.git import git_files_regular
+
     paths = [p for p in dict.fromkeys(paths) if p]
+    if not git_files_regular(root):
+        return None  # a FIFO where git keeps a file: every git process would block on it
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 
     def git(*args: str) -> str | None:

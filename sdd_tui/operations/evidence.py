@@ -79,6 +79,10 @@ def named_files(task: Task) -> list[str]:
 def branch_changes(root: Path) -> Changes | None:
     """What changed since this branch left the default branch; None outside git, on the
     default branch itself, with no default branch or no common history (nothing to judge)."""
+    from sdd_tui.workspace.git import git_files_regular
+
+    if not git_files_regular(root):
+        return None  # a FIFO where git keeps a file: git would block on it
     top = _git(root, "rev-parse", "--show-prefix")
     if top is None:
         return None

@@ -56,9 +56,9 @@ _SAFE_GIT_ENV = {
 }
 
 
-def _git_files_regular(root: Path) -> bool:
+def git_files_regular(root: Path) -> bool:
     """False when the nearest ``.git`` holds a FIFO or a device where git keeps a file
-    (gitpython would block reading it, for ever, in a worker thread)."""
+    (gitpython, or a git process, would block reading it: for ever, or until a timeout)."""
     import stat
 
     for folder in (root, *root.parents):
@@ -84,7 +84,7 @@ def _git_files_regular(root: Path) -> bool:
 
 def open_repo(root: Path) -> Any | None:
     """The gitpython Repo holding ``root``, or None (no repo, no git, no gitpython)."""
-    if not _git_files_regular(root):
+    if not git_files_regular(root):
         return None
     try:
         import git

@@ -114,3 +114,18 @@ def test_a_workspace_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     (root / "src" / "export.py").write_text("x = 2\n")
     changes = branch_changes(root)
     assert changes is not None and changes.files == {"src/export.py"}  # root-relative
+
+
+def test_a_fifo_where_git_keeps_a_file_is_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from sdd_tui.operations.checks import git_times
+
+    root = workspace(tmp_path / "ws")
+    (root / ".git").mkdir()
+    os.mkfifo(root / ".git" / "HEAD")  # git would block reading it
+    started = time.monotonic()
+    assert branch_changes(root) is None
+    assert git_times(root, ["specs/001-x/spec.md"]) is None
+    assert time.monotonic() - started < 5
