@@ -3,7 +3,7 @@
 Layout: ``unit/`` (the core and the UI's pure helpers, called directly), ``functional/``
 (the workbench under Pilot, the CLI in subprocesses), ``snapshots/`` (SVG screenshots),
 ``e2e/`` (the installed command in tmux).  Helpers live in ``helpers/`` (one copy of each);
-no test module imports another.  The suite runs under pytest-xdist (``-n auto`` in
+no test module imports another.  The suite runs under pytest-xdist (``-n 4`` in
 ``pyproject.toml``): nothing here is shared between workers but the read-only repository.
 """
 
