@@ -90,6 +90,8 @@ def lanes(feature: Feature) -> Lanes:
     for i, wave in enumerate(out.waves):
         files: dict[str, list[str]] = {}
         for t in wave:
+            if t.subtasks:
+                continue  # a parent's work is its sub-tasks': no clash with its own children
             for path in named_files(t):
                 files.setdefault(path, []).append(t.key)
         clashes = [Clash(p, tuple(keys)) for p, keys in files.items() if len(keys) > 1]

@@ -82,3 +82,13 @@ def test_a_cycle_is_blocked_not_in_a_wave(tmp_path: Path) -> None:
 def test_nothing_open_means_no_wave(tmp_path: Path) -> None:
     result = lanes(feature(tmp_path, "- [x] T001 Done\n"))
     assert result.waves == [] and result.critical_path == 0
+
+
+def test_a_parent_and_its_own_sub_task_are_no_clash(tmp_path: Path) -> None:
+    tasks = """\
+- [ ] T001 Implement removal in src/plan.py
+  - [ ] T001a Implement clear_day in src/plan.py
+- [ ] T002 [P] Write docs in docs/plan.md
+"""
+    result = lanes(feature(tmp_path, tasks))
+    assert result.clashes == {}
