@@ -13,33 +13,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sdd_tui.model.items import Task
-from sdd_tui.model.workspace import Columns, Feature, Workspace
+from sdd_tui.model.workspace import Columns, Feature
+from sdd_tui.operations.linked_results import LinkedResults
 from sdd_tui.operations.report import change_json, feature_summary, status_json, task_json
 from sdd_tui.workspace.snapshot import Loaded
 from sdd_tui.workspace.stamp import Stamp
 
-if TYPE_CHECKING:
-    from sdd_tui.operations.trace import CaseFacts, IndexCache, Trace
-    from sdd_tui.workspace.results import ResultsCache, ResultSnapshot
-
 DOCUMENT_ROLES = ("spec", "plan", "tasks")
-
-
-@dataclass(slots=True)
-class _Results:
-    """Test results as last read, with what linking them needs (kept between calls)."""
-
-    key: tuple[Any, ...]
-    snapshot: ResultSnapshot
-    facts: list[CaseFacts]
-    cache: ResultsCache
-    indexes: IndexCache
-    traces: dict[str, tuple[Workspace, Trace]] = field(default_factory=dict)  # per feature
 
 
 class ToolFailure(Exception):
@@ -53,7 +37,8 @@ class AgentTools:
         self.root = root
         self._loaded: Loaded | None = None
         self._stamp: Stamp | None = None
-        self._cached_results: _Results | None = None
+        # the results and their links, read again only when the result files change
+        self._results = LinkedResults()
         # Tools run in worker threads: one call at a time reads and writes the workspace.
         self._lock = threading.Lock()
 
@@ -183,38 +168,19 @@ class AgentTools:
         return out
 
     def _tests(self, loaded: Loaded, f: Feature, t: Task) -> list[dict[str, Any]]:
-        from sdd_tui.operations.trace import build_trace
-
-        results = self._results(loaded)
-        if not results.snapshot.results.cases:
+        results = self._linked(loaded, f)
+        if results.trace is None or results.results is None or not results.results.cases:
             return []
-        ws = loaded.workspace
-        kept = results.traces.get(f.id)
-        if kept is not None and kept[0] is ws:  # nothing re-read since: the same links
-            trace = kept[1]
-        else:
-            trace = build_trace(
-                ws, results.snapshot.results.cases, results.facts, only=f, indexes=results.indexes
-            )
-            results.traces[f.id] = (ws, trace)
-        return [c.to_json() for c in trace.task_tests(f, t)]
+        return [c.to_json() for c in results.trace.task_tests(f, t)]
 
-    def _results(self, loaded: Loaded) -> _Results:
-        """The test results and their linking facts, read again only when the result files
-        changed (a 20,000-task workspace's JUnit file takes ~0.7 s to read and analyse)."""
-        from sdd_tui.operations.trace import IndexCache, analyse_cases
-        from sdd_tui.workspace.results import ResultsCache, fingerprint, load_snapshot
-
-        config = loaded.config
-        globs = config.tests.junit if config is not None and config.tests.junit else None
-        key = (tuple(globs or ()), fingerprint(loaded.root, globs))
-        cached = self._cached_results
-        if cached is None or cached.key != key:
-            cache = cached.cache if cached is not None else ResultsCache()
-            snap = load_snapshot(loaded.root, globs, cache=cache)
-            facts = analyse_cases(snap.results.cases, str(loaded.root))
-            cached = self._cached_results = _Results(key, snap, facts, cache, IndexCache())
-        return cached
+    def _linked(self, loaded: Loaded, feature: Feature | None) -> LinkedResults:
+        """The results linked into ``feature``; nothing is read or linked again while the
+        result files and the workspace are unchanged."""
+        results = self._results
+        results.refresh(loaded, feature)
+        if results.failure is not None:
+            raise ToolFailure(results.failure)
+        return results
 
     def check(self, feature: str | None = None, use_git: bool = True) -> dict[str, Any]:
         from sdd_tui.operations.checks import run_checks
@@ -230,16 +196,15 @@ class AgentTools:
             return data
 
     def trace(self, feature: str | None = None) -> dict[str, Any]:
-        from sdd_tui.operations.trace import build_trace, tests_json
+        from sdd_tui.operations.trace import tests_json
 
         with self._lock:
             loaded = self.fresh()
             f = self._feature(loaded, feature) if feature else None
-            results = self._results(loaded)
-            cases = results.snapshot.results.cases
-            trace = build_trace(loaded.workspace, cases, results.facts, indexes=results.indexes)
+            results = self._linked(loaded, None)  # linked into every feature
+            cases = results.results.cases if results.results is not None else []
             return tests_json(
-                loaded.workspace, cases, results.snapshot.problems, feature=f, trace=trace
+                loaded.workspace, cases, results.problems, feature=f, trace=results.trace
             )
 
     def document(self, feature: str, role: str) -> str:
