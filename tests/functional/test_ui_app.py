@@ -488,3 +488,27 @@ async def test_markup_and_escape_sequences_in_tasks_show_literally(tmp_path: Pat
         await pilot.pause()
         assert app.is_running
     assert (root / "specs/001-unsafe/tasks.md").read_bytes() == before
+
+
+async def test_screens_that_follow_the_session_let_go_when_closed(sample: Path) -> None:
+    """Review, lanes and problems listen to the session only while they are open."""
+    from sdd_tui.ui import screens
+
+    app = make_app(sample)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        before = list(session._listeners)
+        bench = app.workbench
+        feature = bench.feature_id
+        for screen in (
+            screens.ProblemsScreen(session),
+            screens.LanesScreen(session, feature),
+            screens.ReviewScreen(session, feature, bench.read_document, bench.palette()),
+        ):
+            await app.push_screen(screen)
+            await pilot.pause()
+            assert screen._snapshot_changed in session._listeners, type(screen).__name__
+            app.pop_screen()
+            await pilot.pause()
+            assert session._listeners == before, type(screen).__name__

@@ -8,7 +8,23 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sdd_tui.model.workspace import Feature
-from sdd_tui.ui.session import Session
+from sdd_tui.ui.session import Session, SnapshotChanged
+
+
+class FollowsSession:
+    """A screen that redraws itself when the session's snapshot changes: subscribed from its
+    mount (after the screen's own ``on_mount``, which Textual calls first) to its unmount."""
+
+    session: Session
+
+    def _snapshot_changed(self, change: SnapshotChanged) -> None:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.session.subscribe(self._snapshot_changed)
+
+    def on_unmount(self) -> None:
+        self.session.unsubscribe(self._snapshot_changed)
 
 
 def undo_or_redo(screen: Screen[object], session: Session, how: str) -> None:

@@ -21,13 +21,13 @@ from sdd_tui import operations
 from sdd_tui.model.items import Task
 from sdd_tui.model.workspace import Feature
 from sdd_tui.textsafe import safe
-from sdd_tui.ui.screens.common import set_options_keeping, undo_or_redo
+from sdd_tui.ui.screens.common import FollowsSession, set_options_keeping, undo_or_redo
 from sdd_tui.ui.session import Session, SnapshotChanged
 
 _WHEN = ("now", "next", "later")
 
 
-class LanesScreen(ModalScreen[None]):
+class LanesScreen(FollowsSession, ModalScreen[None]):
     """Waves of open tasks; moves act on the highlighted task."""
 
     BINDINGS = [
@@ -70,10 +70,6 @@ class LanesScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._fill()
         self.query_one(OptionList).focus()
-        self.session.subscribe(self._snapshot_changed)
-
-    def on_unmount(self) -> None:
-        self.session.unsubscribe(self._snapshot_changed)
 
     def _snapshot_changed(self, change: SnapshotChanged) -> None:
         self._fill()

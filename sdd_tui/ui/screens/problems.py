@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from sdd_tui.model.workspace import Problem, Workspace
 from sdd_tui.textsafe import safe
-from sdd_tui.ui.screens.common import set_options_keeping
+from sdd_tui.ui.screens.common import FollowsSession, set_options_keeping
 from sdd_tui.ui.session import Session, SnapshotChanged
 
 
@@ -49,7 +49,7 @@ def grouped(ws: Workspace, extra: list[Problem]) -> list[tuple[str, list[Problem
     return out
 
 
-class ProblemsScreen(ModalScreen[tuple[str, int] | None]):
+class ProblemsScreen(FollowsSession, ModalScreen[tuple[str, int] | None]):
     """Pick a problem; returns its (path, 1-based line)."""
 
     BINDINGS = [Binding("escape,q,p", "close", "Close")]
@@ -76,10 +76,6 @@ class ProblemsScreen(ModalScreen[tuple[str, int] | None]):
     def on_mount(self) -> None:
         self._fill()
         self.query_one(OptionList).focus()
-        self.session.subscribe(self._snapshot_changed)
-
-    def on_unmount(self) -> None:
-        self.session.unsubscribe(self._snapshot_changed)
 
     def _snapshot_changed(self, change: SnapshotChanged) -> None:
         self._fill()

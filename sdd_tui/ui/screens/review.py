@@ -47,7 +47,7 @@ from sdd_tui.operations.review import checklist_files
 from sdd_tui.textsafe import safe
 from sdd_tui.ui import screens
 from sdd_tui.ui.cards import progress_bar
-from sdd_tui.ui.screens.common import pane_documents, undo_or_redo
+from sdd_tui.ui.screens.common import FollowsSession, pane_documents, undo_or_redo
 from sdd_tui.ui.session import Session, SnapshotChanged
 from sdd_tui.ui.widgets.doc_pane import DocPane
 from sdd_tui.ui.widgets.key_bar import KeyBar
@@ -90,7 +90,7 @@ class ReviewList(OptionList):
     ]
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(FollowsSession, Screen[None]):
     """Review the current feature's spec: checklists, clarifications, completeness."""
 
     BINDINGS = [
@@ -175,10 +175,6 @@ class ReviewScreen(Screen[None]):
             items.highlighted = self._first_selectable()
         items.focus()
         self._seen = self.feature
-        self.session.subscribe(self._snapshot_changed)
-
-    def on_unmount(self) -> None:
-        self.session.unsubscribe(self._snapshot_changed)
 
     def _snapshot_changed(self, change: SnapshotChanged) -> None:
         """Redraw when the feature changed under review mode (a tick, an undo, an agent)."""
