@@ -1,0 +1,514 @@
+"""The one replay of task files through git history that the burn-up, cycle times and the
+activity feed are computed from.
+
+For each feature of the current worktree: the versions of its task file — every first-parent
+commit that touched it (following renames) or changed its entries in ``.sdd/board.json`` —
+each with the task states it held (key → column, title, mark), stored as the moves from the
+version before; then the working tree as a last version when it differs from HEAD.
+
+A task's column at a commit is decided as the loader decides it today: the file's task rows
+(``facts_from``) placed by ``formats.tasks.tasks_from_rows`` with the board.json of the same
+commit, the layout's ``native_in_progress`` and the source's in-progress sections.
+
+Cost.  Most commits of a task file only tick boxes.  A version whose bytes equal the version
+before once every box mark is blanked (its *skeleton*) has the same rows with other marks, so
+it is not parsed: the marks are read with one regex and only the rows whose mark changed are
+placed again.  Any other change parses the file (``STATS["parsed"]``).  All blobs come through
+one ``git cat-file --batch``.  The replay is cached per feature keyed by the commit it reached
+(``workspace/replay_cache.py``); when HEAD moved on from it, only the new commits are replayed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sdd_tui import formats
+from sdd_tui.formats.board_state import load_board
+from sdd_tui.formats.tasks import tasks_from_rows
+from sdd_tui.layouts import layout_of
+from sdd_tui.model.items import DONE_MARKS
+from sdd_tui.model.record import record
+from sdd_tui.model.workspace import Columns, Feature
+from sdd_tui.workspace import git_history
+from sdd_tui.workspace.facts import TASKS, facts_from
+from sdd_tui.workspace.git_history import FileCommit, HistoryError, RepoState
+from sdd_tui.workspace.replay_cache import read_replays, write_replays
+from sdd_tui.workspace.snapshot import BOARD_PATH, Loaded
+
+NEEDS_GIT = "history needs a git repository (this folder is not in one)"
+
+# (key, title, from column, to column, mark after): a task that changed column, appeared
+# (from None) or went away (to None, mark "").
+Move = tuple[str, str, str | None, str | None, str]
+# key -> (column, title, mark)
+State = dict[str, tuple[str, str, str]]
+
+# Work done by replays in this process: "parsed" (task files parsed in full), "patched"
+# (versions read through the skeleton), "commits" (versions replayed).  Tests count parses.
+STATS: dict[str, int] = {"parsed": 0, "patched": 0, "commits": 0}
+
+# A box at the start of a line (``formats.boxes._BOX_LINE``), its mark restricted to the marks
+# ``is_box_mark`` accepts: a label (``[P]``) stays in the skeleton, so turning one into a box
+# is a change of skeleton and parsed in full.
+_MARK = re.compile(
+    rb"^(?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[([^\]\r\nA-WYZa-wyz0-9])\]", re.M
+)
+
+
+@record
+class Version:
+    """One state of a feature's task file (and its board entries)."""
+
+    commit: str | None  # None: the working tree
+    time: float
+    author: str
+    email: str
+    coauthors: tuple[str, ...]
+    path: str  # the task file, root-relative, as of this version
+    done: int
+    total: int
+    moves: tuple[Move, ...]
+    first: bool = False  # the file's first version: its tasks "appeared" with it
+
+
+@record
+class Replay:
+    feature: str
+    path: str  # the task file now
+    versions: tuple[Version, ...]
+    native_in_progress: bool
+    columns: Columns
+    renamed_from: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()
+
+
+@record
+class Timeline:
+    """Every replayed feature of a worktree, with what git said on the way."""
+
+    root: Path
+    replays: tuple[Replay, ...]
+    messages: tuple[str, ...] = ()
+    in_git: bool = True
+    head: str | None = None
+    agents: tuple[str, ...] = ()  # names from the config's ``agents:`` list
+    history_start: float | None = None  # a shallow clone: the boundary commit's time
+
+
+def load_for_history(root: Path) -> Loaded:
+    """The workspace at (or above) ``root``, read as the other headless commands read it."""
+    from sdd_tui.workspace.loader import load
+
+    return load(root)
+
+
+def replay(
+    root: Path, feature: str | None = None, *, loaded: Loaded | None = None, save: bool = True
+) -> Timeline:
+    """Replay the task files of the worktree's features (or of ``feature`` alone).  Blocking;
+    git's trouble is a message (``Timeline.messages``), outside git ``in_git`` is False."""
+    if loaded is None:
+        loaded = load_for_history(root)
+    root = loaded.root
+    config = loaded.config
+    agents = tuple(getattr(config, "agents", ()) or ()) if config is not None else ()
+    features = [f for f in loaded.workspace.features if f.branch is None]
+    if feature is not None:
+        f = loaded.workspace.feature(feature)
+        if f is None:
+            return Timeline(root, (), (f"unknown feature '{feature}'",), agents=agents)
+        features = [f]
+    state = git_history.repo_state(root)
+    if state is None:
+        return Timeline(root, (), (NEEDS_GIT,), in_git=False, agents=agents)
+    messages: list[str] = []
+    if state.head is None:
+        messages.append(
+            "no commits yet: only the working tree is shown"
+            if state.branch is None
+            else "the branch has no commits"
+        )
+    elif state.branch is None:
+        messages.append(f"detached HEAD at {state.head[:12]}: the history of that commit")
+    cache = read_replays(root) if state.head is not None else {}
+    fresh: dict[str, Any] = {}
+    replays: list[Replay] = []
+    board_log: list[FileCommit] | None = None
+    earliest: float | None = None
+    for f in features:
+        path = f.documents.get("tasks")
+        if not path:
+            continue
+        try:
+            entry = cache.get(f.id)
+            key = _cache_key(loaded, f, path, state)
+            if state.head is None:
+                data = None
+            elif entry is not None and entry.get("key") == key and entry["head"] == state.head:
+                data = entry
+            else:
+                base = None
+                if (
+                    entry is not None
+                    and entry.get("key") == key
+                    and git_history.is_ancestor(root, entry["head"], state.head)
+                ):
+                    base = entry
+                if base is None and board_log is None:
+                    board_log, cut = git_history.file_history(
+                        root, state.head, state.prefix + BOARD_PATH, follow=False
+                    )
+                    if cut:
+                        messages.append(_cut_message())
+                data = _replay_feature(loaded, f, path, state, base, board_log, messages)
+            if data is not None:
+                fresh[f.id] = data
+                if data["versions"]:
+                    t0 = data["versions"][0][1]
+                    earliest = t0 if earliest is None else min(earliest, t0)
+            replays.append(_with_worktree(loaded, f, path, state, data))
+        except HistoryError as exc:
+            messages.append(f"{f.id}: git: {exc}")
+    if state.shallow:
+        messages.append(
+            "shallow clone: history starts at the shallow boundary"
+            + (f" ({_day(earliest)})" if earliest is not None else "")
+            + "; `git fetch --unshallow` for the rest"
+        )
+    if save and fresh and any(cache.get(k) is not v for k, v in fresh.items()):
+        write_replays(root, {**cache, **fresh})
+    return Timeline(
+        root,
+        tuple(replays),
+        tuple(dict.fromkeys(messages)),
+        head=state.head,
+        agents=agents,
+        history_start=earliest if state.shallow else None,
+    )
+
+
+def _day(t: float) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d", time.gmtime(t))
+
+
+def _cut_message() -> str:
+    return f"history cut at {git_history.MAX_COMMITS:,} commits (too big to walk further)"
+
+
+def _cache_key(loaded: Loaded, f: Feature, path: str, state: RepoState) -> tuple[Any, ...]:
+    src = next((s for s in loaded.sources if s.id == f.id), None)
+    sections = tuple(src.in_progress_sections) if src is not None else ()
+    native = layout_of(f).native_in_progress
+    return (path, state.prefix, tuple(loaded.workspace.columns), native, sections)
+
+
+# -- one feature's committed history ------------------------------------------------------
+
+
+class _Reader:
+    """A feature's task rows and board entries, version after version."""
+
+    def __init__(self, loaded: Loaded, f: Feature) -> None:
+        src = next((s for s in loaded.sources if s.id == f.id), None)
+        self.feature = f.id
+        self.columns = loaded.columns
+        self.native = layout_of(f).native_in_progress
+        self.sections = tuple(src.in_progress_sections) if src is not None else ()
+        self.rows: list[tuple[Any, ...]] = []
+        self.board: dict[str, Any] = {}  # this feature's board.json entries
+        self.state: State = {}
+        self.done = 0
+        self.blob: str | None = None
+        self.board_blob: str | None = None
+        self.skeleton: bytes | None = None  # the current blob, box marks blanked
+        self.marks: list[bytes] = []
+        self.row_of: dict[int, int] = {}  # index of a _MARK match -> index of its row
+
+    def place(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[str, str, str, str]]:
+        """(key, column, title, mark) of ``rows`` on the board (the loader's own rule)."""
+        tasks = tasks_from_rows(
+            self.feature,
+            rows,
+            {"tasks": self.board},
+            self.columns,
+            native_in_progress=self.native,
+            in_progress_sections=self.sections,
+        )
+        return [(t.key, t.column, t.title, t.mark) for t in tasks]
+
+    def set_text(self, path: str, data: bytes | None) -> None:
+        """The task file's bytes at this version (None: it does not exist)."""
+        if data is None:
+            self.rows, self.skeleton, self.marks, self.row_of = [], None, [], {}
+            return
+        skeleton = _skeleton(data)
+        if skeleton is not None and skeleton == self.skeleton:
+            marks = _MARK.findall(data)
+            rows = self.rows
+            for i, (old, new) in enumerate(zip(self.marks, marks, strict=True)):
+                if old != new and i in self.row_of:
+                    r = self.row_of[i]
+                    rows[r] = (*rows[r][:4], new.decode("latin-1"), *rows[r][5:])
+            self.marks = marks
+            STATS["patched"] += 1
+            return
+        STATS["parsed"] += 1
+        try:
+            src = formats.text.SourceText.decode(data)
+        except formats.text.DecodeProblem:
+            self.rows, self.skeleton, self.marks, self.row_of = [], None, [], {}
+            return
+        md = formats.markdown.parse_structure(src.lines)
+        self.rows = list(facts_from(path, src, md, TASKS).rows)
+        self.index(data, skeleton)
+
+    def index(self, data: bytes, skeleton: bytes | None) -> None:
+        """Note where each row's mark is in ``data`` (whose rows ``self.rows`` are)."""
+        self.skeleton = skeleton
+        if skeleton is None:
+            self.marks, self.row_of = [], {}
+            return
+        by_line = {row[6] - 1: i for i, row in enumerate(self.rows)}
+        self.marks, self.row_of = [], {}
+        line, at = 0, 0
+        for n, m in enumerate(_MARK.finditer(data)):
+            line += data.count(b"\n", at, m.start())
+            at = m.start()
+            self.marks.append(m.group(1))
+            if line in by_line:
+                self.row_of[n] = by_line[line]
+
+    def restate(self) -> tuple[int, list[Move]]:
+        """Place every row again; the moves from the state before."""
+        placed = self.place(self.rows)
+        new: State = {k: (c, t, m) for k, c, t, m in placed}
+        moves: list[Move] = []
+        old = self.state
+        for k, (c, t, m) in new.items():
+            before = old.get(k)
+            if before is None:
+                moves.append((k, t, None, c, m))
+            elif before[0] != c:
+                moves.append((k, t, before[0], c, m))
+        for k, (c, t, _m) in old.items():
+            if k not in new:
+                moves.append((k, t, c, None, ""))
+        self.state = new
+        self.done = sum(1 for _c, _t, m in new.values() if m in DONE_MARKS)
+        return self.done, moves
+
+
+def _skeleton(data: bytes) -> bytes | None:
+    """``data`` with every box mark blanked; None where lines end in a lone CR (the regex
+    counts lines by LF only, so such files are always parsed)."""
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    return _MARK.sub(_blank, data)
+
+
+def _blank(m: re.Match[bytes]) -> bytes:
+    s = m.group(0)
+    return s[:-2] + b"\x00]"
+
+
+def _replay_feature(
+    loaded: Loaded,
+    f: Feature,
+    path: str,
+    state: RepoState,
+    base: dict[str, Any] | None,
+    board_log: list[FileCommit] | None,
+    messages: list[str],
+) -> dict[str, Any]:
+    """The feature's replay as cache data: ``base`` (a replay up to an ancestor of HEAD)
+    extended with the commits after it, or replayed from the start."""
+    root = loaded.root
+    assert state.head is not None
+    since = base["head"] if base is not None else None
+    top_path = state.prefix + path
+    task_log, cut = git_history.file_history(root, state.head, top_path, since=since)
+    if since is not None:
+        board_log, cut2 = git_history.file_history(
+            root, state.head, state.prefix + BOARD_PATH, since=since, follow=False
+        )
+        cut = cut or cut2
+    if cut:
+        messages.append(_cut_message())
+    assert board_log is not None
+    reader = _Reader(loaded, f)
+    versions: list[Any] = []
+    names: list[str] = []
+    wanted = [c.blob for c in task_log if c.blob] + [c.blob for c in board_log if c.blob]
+    if base is not None:
+        versions = list(base["versions"])
+        names = list(base["names"])
+        reader.rows = [tuple(r) for r in base["rows"]]
+        reader.board = dict(base["board"])
+        reader.state = dict(base["state"])
+        reader.done = sum(1 for _c, _t, m in reader.state.values() if m in DONE_MARKS)
+        reader.blob, reader.board_blob = base["blob"], base["board_blob"]
+        wanted.append(reader.blob or "")
+    blobs = git_history.read_blobs(root, wanted)
+    if base is not None and reader.blob:
+        data = blobs.get(reader.blob)
+        if data is not None:
+            reader.index(data, _skeleton(data))
+    # Both logs are first-parent walks of one line of commits: merged by commit time (equal
+    # times keep the task file's commit before board.json's).
+    events: list[tuple[float, int, int, FileCommit]] = [
+        (c.time, 0, n, c) for n, c in enumerate(task_log)
+    ]
+    events += [(c.time, 1, n, c) for n, c in enumerate(board_log)]
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    prefix = state.prefix
+    board_key = f"{f.id}/"
+    missing = 0
+    i = 0
+    while i < len(events):
+        commit = events[i][3]
+        touched_task: FileCommit | None = None
+        touched_board: FileCommit | None = None
+        while i < len(events) and events[i][3].commit == commit.commit:
+            if events[i][1] == 0:
+                touched_task = events[i][3]
+            else:
+                touched_board = events[i][3]
+            i += 1
+        changed = False
+        if touched_board is not None and touched_board.blob != reader.board_blob:
+            reader.board_blob = touched_board.blob
+            raw = blobs.get(touched_board.blob) if touched_board.blob else None
+            board, _problems = load_board(raw, BOARD_PATH)
+            mine = {k: v for k, v in board.get("tasks", {}).items() if k.startswith(board_key)}
+            if mine != reader.board:
+                reader.board = mine
+                changed = True
+        first = False
+        if touched_task is not None:
+            rel = touched_task.path.removeprefix(prefix)
+            if not names or names[-1] != rel:
+                names.append(rel)
+            data = blobs.get(touched_task.blob) if touched_task.blob else None
+            if touched_task.blob and data is None:
+                missing += 1
+                continue
+            first = touched_task.blob is not None and not reader.state and not versions
+            if touched_task.blob != reader.blob:
+                reader.blob = touched_task.blob
+                before = reader.skeleton
+                reader.set_text(rel, data)
+                if not changed and before is not None and reader.skeleton == before:
+                    changed = None  # only marks changed: place the changed rows alone
+                else:
+                    changed = True
+        if touched_task is None and (changed is False or not (reader.rows or reader.state)):
+            continue  # board.json changed, not for this feature (or before its task file)
+        STATS["commits"] += 1
+        if changed is None:
+            done, moves = _replace_marks(reader)
+        elif changed:
+            done, moves = reader.restate()
+        else:
+            done, moves = reader.done, []
+        c = touched_task or commit
+        where = names[-1] if names else path
+        versions.append(
+            (c.commit, c.time, c.author, c.email, c.coauthors, where, done, len(reader.state),
+             tuple(moves), first)
+        )  # fmt: skip
+    if missing:
+        messages.append(f"{f.id}: {missing} version(s) of the task file are missing from git")
+    return {
+        "key": _cache_key(loaded, f, path, state),
+        "head": state.head,
+        "versions": versions,
+        "names": names,
+        "rows": [tuple(r) for r in reader.rows],
+        "board": reader.board,
+        "state": reader.state,
+        "blob": reader.blob,
+        "board_blob": reader.board_blob,
+    }
+
+
+def _replace_marks(reader: _Reader) -> tuple[int, list[Move]]:
+    """After a marks-only change: place the rows whose mark differs from the state."""
+    state = reader.state
+    changed = [r for r in reader.rows if r[0] in state and state[r[0]][2] != r[4]]
+    if len(state) != len(reader.rows):  # keys not as before (cannot happen, but be exact)
+        return reader.restate()
+    moves: list[Move] = []
+    done = reader.done
+    for k, c, t, m in reader.place(changed):
+        before = state[k]
+        done += (m in DONE_MARKS) - (before[2] in DONE_MARKS)
+        if before[0] != c:
+            moves.append((k, t, before[0], c, m))
+        state[k] = (c, t, m)
+    reader.done = done
+    return done, moves
+
+
+# -- the working tree -------------------------------------------------------------------
+
+
+def _with_worktree(
+    loaded: Loaded, f: Feature, path: str, state: RepoState, data: dict[str, Any] | None
+) -> Replay:
+    """The committed versions, then the working tree's when its tasks differ from HEAD's."""
+    layout = layout_of(f)
+    committed = data["versions"] if data is not None else []
+    versions = [Version(*v) for v in committed]
+    names = list(data["names"]) if data is not None else []
+    last: State = dict(data["state"]) if data is not None else {}
+    now: State = {t.key: (t.column, t.title, t.mark) for t in f.tasks}
+    if now != last:
+        moves: list[Move] = []
+        for k, (c, t, m) in now.items():
+            before = last.get(k)
+            if before is None:
+                moves.append((k, t, None, c, m))
+            elif before[0] != c:
+                moves.append((k, t, before[0], c, m))
+        for k, (c, t, _m) in last.items():
+            if k not in now:
+                moves.append((k, t, c, None, ""))
+        latest = versions[-1].time if versions else 0.0
+        versions.append(
+            Version(
+                None,
+                max(latest, _mtime(loaded.root, path, BOARD_PATH)),
+                git_history.git_user(loaded.root),
+                "",
+                (),
+                path,
+                sum(1 for t in f.tasks if t.done),
+                len(f.tasks),
+                tuple(moves),
+                not versions,
+            )
+        )
+    renamed = tuple(n for n in dict.fromkeys(names) if n != path)  # oldest first
+    return Replay(
+        f.id,
+        path,
+        tuple(versions),
+        layout.native_in_progress,
+        loaded.columns,
+        renamed_from=renamed,
+    )
+
+
+def _mtime(root: Path, *paths: str) -> float:
+    best = 0.0
+    for p in paths:
+        with contextlib.suppress(OSError):
+            best = max(best, os.stat(root / p).st_mtime)
+    return best
