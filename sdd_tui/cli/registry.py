@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "undo": ("undo_cmd", "undo"),
     "redo": ("undo_cmd", "redo"),
     "mcp": ("mcp_cmd", "mcp"),
+    "progress": ("progress_cmd", "progress"),
+    "activity": ("activity_cmd", "activity"),
 }
 COMMAND_NAMES = tuple(COMMANDS)
 
@@ -44,4 +46,6 @@ SUMMARIES: dict[str, str] = {
     "undo": "undo the most recent edit (a move, a tick, an answer), whoever made it",
     "redo": "redo the most recently undone edit",
     "mcp": "serve the board to coding agents over MCP (stdio)",
+    "progress": "burn-up, cycle time and a forecast from git history (--feature, --json)",
+    "activity": "who moved which tasks, commit by commit; agents marked (--feature, --json)",
 }
