@@ -1,4 +1,5 @@
-"""`.sdd/config.yaml`: columns, test command, result globs, rule severities, git options."""
+"""`.sdd/config.yaml`: columns, test command, result globs, rule severities, git options,
+more agent names."""
 
 from __future__ import annotations
 
@@ -48,6 +49,24 @@ class SddConfig(BaseModel):
     tests: TestsConfig = Field(default_factory=TestsConfig)
     git: GitConfig = Field(default_factory=GitConfig)
     checks: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)
+    # more names of coding agents for the activity feed (beside Claude, Copilot, Codex, …)
+    agents: list[str] = Field(default_factory=list)
+
+    @field_validator("agents", mode="before")
+    @classmethod
+    def _agents(cls, v: Any) -> Any:
+        if v is None:
+            return []
+        if isinstance(v, str):
+            return [v]
+        return v
+
+    @field_validator("agents")
+    @classmethod
+    def _check_agents(cls, v: list[str]) -> list[str]:
+        if any(not name.strip() for name in v):
+            raise ValueError("agent names must not be empty")
+        return [name.strip() for name in v]
 
     @field_validator("checks", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ time there).  The snapshot holds this view instead, built from the validated mod
 so a config read before comes back from the parse cache without either import
 (``workspace/config_cache.py``).  Same attributes as ``SddConfig`` for every reader:
 ``columns``, ``tests.command``, ``tests.junit``, ``git.autocommit``, ``checks``,
-``column_ids``, ``column_titles``; ``extra`` holds the keys this version does not know.
+``agents``, ``column_ids``, ``column_titles``; ``extra`` holds the keys this version does not know.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class ConfigView:
     tests: TestsView = field(default_factory=TestsView)
     git: GitView = field(default_factory=GitView)
     checks: dict[str, str] = field(default_factory=dict)
+    agents: tuple[str, ...] = ()  # more coding agents' names (the activity feed)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -55,7 +56,7 @@ class ConfigView:
     @classmethod
     def from_dump(cls, dump: dict[str, Any]) -> ConfigView:
         """The view of ``SddConfig.model_dump()`` (already validated)."""
-        known = ("columns", "tests", "git", "checks")
+        known = ("columns", "tests", "git", "checks", "agents")
         tests = dump.get("tests") or {}
         junit = tests.get("junit")
         return cls(
@@ -63,5 +64,6 @@ class ConfigView:
             tests=TestsView(tests.get("command"), None if junit is None else tuple(junit)),
             git=GitView(bool((dump.get("git") or {}).get("autocommit", False))),
             checks=dict(dump.get("checks") or {}),
+            agents=tuple(dump.get("agents") or ()),
             extra={k: v for k, v in dump.items() if k not in known},
         )

@@ -21,7 +21,7 @@ from sdd_tui.model.workspace import Problem
 from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.facts import _digest, _mac, compare_digest, default_store, make_cache_folder
 
-FORMAT = 1
+FORMAT = 2  # 2: agents
 _MAGIC = b"SDDTUI-CONFIG-CACHE\n"
 _MAX_BYTES = 1024 * 1024
 
