@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers.git import init_repo
+from helpers.history import build_history, story
 from helpers.sample import copy_sample
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -89,3 +90,12 @@ def no_watch(monkeypatch: pytest.MonkeyPatch) -> None:
     screen then depends on timing)."""
     monkeypatch.setenv("SDD_TUI_NO_WATCH", "1")
     monkeypatch.setenv("SDD_TUI_NO_GIT", "1")
+
+
+@pytest.fixture(scope="module")
+def story_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``helpers.history.story()`` as a repository (read-only for the tests sharing it: one
+    per module, built by one ``git fast-import``)."""
+    root = tmp_path_factory.mktemp("story") / "repo"
+    build_history(root, story())
+    return root
