@@ -99,13 +99,19 @@ def render_burnup(
             label_at = (r, c)
     if label_at is not None:
         word = "forecast" if finish is not None and finish <= t1 else "forecast →"
-        r, c = label_at
-        r = r - 1 if r > 0 else r + 1
-        c = max(0, min(c - len(word) + 1, plot_w - len(word)))
-        if 0 <= r < plot_h and all(tags[r][c + k] == " " for k in range(len(word))):
-            for k, ch in enumerate(word):
-                grid[r][c + k] = ch
-                tags[r][c + k] = FORECAST
+        end_r, end_c = label_at
+        # beside the dashed line's end if there is room, else the free place nearest to it
+        spots = [
+            (r, c)
+            for r in sorted(range(plot_h), key=lambda r: (abs(r - end_r) != 1, abs(r - end_r)))
+            for c in range(max(0, min(end_c - len(word) + 1, plot_w - len(word))), -1, -1)
+        ]
+        for r, c in spots:
+            if c + len(word) <= plot_w and all(tags[r][c + k] == " " for k in range(len(word))):
+                for k, ch in enumerate(word):
+                    grid[r][c + k] = ch
+                    tags[r][c + k] = FORECAST
+                break
     lines: list[str] = []
     line_tags: list[str] = []
     marks = {0: str(top), plot_h - 1: "0", (plot_h - 1) // 2: str(round(top / 2))}
