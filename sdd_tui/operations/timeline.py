@@ -56,8 +56,14 @@ STATS: dict[str, int] = {"parsed": 0, "patched": 0, "commits": 0}
 # ``is_box_mark`` accepts: a label (``[P]``) stays in the skeleton, so turning one into a box
 # is a change of skeleton and parsed in full.
 _MARK = re.compile(
-    rb"^(?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[([^\]\r\nA-WYZa-wyz0-9])\]", re.M
+    rb"^((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[)([^\]\r\nA-WYZa-wyz0-9])\]", re.M
 )
+# ``_MARK.split(data)``: [text, prefix, mark, text, prefix, mark, …, text]; the skeleton is
+# the texts and prefixes (``]`` is the same after every mark), compared as lists in C.
+Skeleton = tuple[list[bytes], list[bytes]]
+_NONZERO = re.compile(rb"[^\x00]")
+# a byte ``_MARK`` takes as a mark, printable ASCII (a letter or digit is a label)
+_ONE_MARK = re.compile(rb"(?![\]A-WYZa-wyz0-9])[ -~]")
 
 
 @record
@@ -227,9 +233,12 @@ class _Reader:
         self.done = 0
         self.blob: str | None = None
         self.board_blob: str | None = None
-        self.skeleton: bytes | None = None  # the current blob, box marks blanked
+        self.skeleton: Skeleton | None = None  # the current blob without its box marks
         self.marks: list[bytes] = []
         self.row_of: dict[int, int] = {}  # index of a _MARK match -> index of its row
+        self.patched: list[int] = []  # rows whose mark the last fast read changed
+        self.data: bytes | None = None  # the current bytes (when their marks are indexed)
+        self.offsets: dict[int, int] = {}  # byte offset of each mark -> its index
 
     def place(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[str, str, str, str]]:
         """(key, column, title, mark) of ``rows`` on the board (the loader's own rule)."""
@@ -245,43 +254,75 @@ class _Reader:
 
     def set_text(self, path: str, data: bytes | None) -> None:
         """The task file's bytes at this version (None: it does not exist)."""
+        self.patched = []
         if data is None:
-            self.rows, self.skeleton, self.marks, self.row_of = [], None, [], {}
+            self.rows = []
+            self.index(b"", None)
             return
-        skeleton = _skeleton(data)
-        if skeleton is not None and skeleton == self.skeleton:
-            marks = _MARK.findall(data)
-            rows = self.rows
-            for i, (old, new) in enumerate(zip(self.marks, marks, strict=True)):
-                if old != new and i in self.row_of:
-                    r = self.row_of[i]
+        flips = self._flips(data)
+        split = None
+        if flips is None:
+            split = _split(data)
+            if split is not None and self.skeleton is not None and split[0] == self.skeleton:
+                pairs = enumerate(zip(self.marks, split[1], strict=True))
+                flips = [(i, m) for i, (o, m) in pairs if o != m]
+        if flips is not None:
+            rows, row_of, marks = self.rows, self.row_of, self.marks
+            for i, new in flips:
+                marks[i] = new
+                if i in row_of:
+                    r = row_of[i]
                     rows[r] = (*rows[r][:4], new.decode("latin-1"), *rows[r][5:])
-            self.marks = marks
+                    self.patched.append(r)
+            self.data = data
             STATS["patched"] += 1
             return
         STATS["parsed"] += 1
         try:
             src = formats.text.SourceText.decode(data)
         except formats.text.DecodeProblem:
-            self.rows, self.skeleton, self.marks, self.row_of = [], None, [], {}
+            self.rows = []
+            self.index(b"", None)
             return
         md = formats.markdown.parse_structure(src.lines)
         self.rows = list(facts_from(path, src, md, TASKS).rows)
-        self.index(data, skeleton)
+        self.index(data, split)
 
-    def index(self, data: bytes, skeleton: bytes | None) -> None:
-        """Note where each row's mark is in ``data`` (whose rows ``self.rows`` are)."""
-        self.skeleton = skeleton
-        if skeleton is None:
-            self.marks, self.row_of = [], {}
-            return
-        by_line = {row[6] - 1: i for i, row in enumerate(self.rows)}
-        self.marks, self.row_of = [], {}
-        line, at = 0, 0
-        for n, m in enumerate(_MARK.finditer(data)):
-            line += data.count(b"\n", at, m.start())
+    def _flips(self, data: bytes) -> list[tuple[int, bytes]] | None:
+        """The marks that differ between the current bytes and ``data`` when nothing else
+        does (a tick): found by XOR-ing the two as integers, in C, and looking at the
+        non-zero bytes; None when anything but a mark changed."""
+        old = self.data
+        if old is None or len(old) != len(data) or not self.offsets:
+            return None
+        size = len(data)
+        xor = (int.from_bytes(old, "big") ^ int.from_bytes(data, "big")).to_bytes(size, "big")
+        flips: list[tuple[int, bytes]] = []
+        for m in _NONZERO.finditer(xor):
             at = m.start()
-            self.marks.append(m.group(1))
+            i = self.offsets.get(at)
+            mark = data[at : at + 1]
+            if i is None or not _ONE_MARK.fullmatch(mark):
+                return None
+            flips.append((i, mark))
+        return flips
+
+    def index(self, data: bytes, split: tuple[Skeleton, list[bytes]] | None) -> None:
+        """Note which row each mark of ``data`` (split by ``_split``) belongs to."""
+        if split is None:  # nothing to compare the next version with: it will be parsed
+            self.skeleton, self.marks, self.row_of = None, [], {}
+            self.data, self.offsets = None, {}
+            return
+        (texts, prefixes), marks = split
+        self.skeleton, self.marks, self.data = split[0], marks, data
+        by_line = {row[6] - 1: i for i, row in enumerate(self.rows)}
+        self.row_of, self.offsets = {}, {}
+        line, at = 0, 0
+        for n in range(len(marks)):
+            line += texts[n].count(b"\n")  # the mark is on the line its text before ends on
+            at += len(texts[n]) + len(prefixes[n])
+            self.offsets[at] = n
+            at += 2  # the mark and its "]"
             if line in by_line:
                 self.row_of[n] = by_line[line]
 
@@ -305,17 +346,13 @@ class _Reader:
         return self.done, moves
 
 
-def _skeleton(data: bytes) -> bytes | None:
-    """``data`` with every box mark blanked; None where lines end in a lone CR (the regex
-    counts lines by LF only, so such files are always parsed)."""
+def _split(data: bytes) -> tuple[Skeleton, list[bytes]] | None:
+    """(skeleton, marks) of ``data``; None where lines end in a lone CR (the pattern counts
+    lines by LF only, so such files are always parsed)."""
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
-    return _MARK.sub(_blank, data)
-
-
-def _blank(m: re.Match[bytes]) -> bytes:
-    s = m.group(0)
-    return s[:-2] + b"\x00]"
+    parts = _MARK.split(data)
+    return (parts[0::3], parts[1::3]), parts[2::3]
 
 
 def _replay_feature(
@@ -359,7 +396,7 @@ def _replay_feature(
     if base is not None and reader.blob:
         data = blobs.get(reader.blob)
         if data is not None:
-            reader.index(data, _skeleton(data))
+            reader.index(data, _split(data))
     # Both logs are first-parent walks of one line of commits: merged by commit time (equal
     # times keep the task file's commit before board.json's).
     events: list[tuple[float, int, int, FileCommit]] = [
@@ -381,16 +418,25 @@ def _replay_feature(
             else:
                 touched_board = events[i][3]
             i += 1
-        changed = False
+        # What to place again: every row after a full parse ("all"), else the rows whose
+        # mark flipped and those whose board.json entry changed (a task's column depends on
+        # its own row and entry only).
+        entries: set[str] = set()
+        full = False
         if touched_board is not None and touched_board.blob != reader.board_blob:
             reader.board_blob = touched_board.blob
             raw = blobs.get(touched_board.blob) if touched_board.blob else None
             board, _problems = load_board(raw, BOARD_PATH)
             mine = {k: v for k, v in board.get("tasks", {}).items() if k.startswith(board_key)}
             if mine != reader.board:
+                entries = {
+                    k[len(board_key) :]
+                    for k in mine.keys() | reader.board.keys()
+                    if mine.get(k) != reader.board.get(k)
+                }
                 reader.board = mine
-                changed = True
         first = False
+        reader.patched = []
         if touched_task is not None:
             rel = touched_task.path.removeprefix(prefix)
             if not names or names[-1] != rel:
@@ -404,17 +450,14 @@ def _replay_feature(
                 reader.blob = touched_task.blob
                 before = reader.skeleton
                 reader.set_text(rel, data)
-                if not changed and before is not None and reader.skeleton == before:
-                    changed = None  # only marks changed: place the changed rows alone
-                else:
-                    changed = True
-        if touched_task is None and (changed is False or not (reader.rows or reader.state)):
+                full = before is None or reader.skeleton is not before
+        if touched_task is None and not (entries and (reader.rows or reader.state)):
             continue  # board.json changed, not for this feature (or before its task file)
         STATS["commits"] += 1
-        if changed is None:
-            done, moves = _replace_marks(reader)
-        elif changed:
+        if full:
             done, moves = reader.restate()
+        elif entries or reader.patched:
+            done, moves = _replace_some(reader, entries)
         else:
             done, moves = reader.done, []
         c = touched_task or commit
@@ -438,15 +481,19 @@ def _replay_feature(
     }
 
 
-def _replace_marks(reader: _Reader) -> tuple[int, list[Move]]:
-    """After a marks-only change: place the rows whose mark differs from the state."""
+def _replace_some(reader: _Reader, keys: set[str]) -> tuple[int, list[Move]]:
+    """Place again the rows whose mark flipped and the rows ``keys`` names (their board
+    entry changed); the rows themselves are the state's (no task came or went)."""
     state = reader.state
-    changed = [r for r in reader.rows if r[0] in state and state[r[0]][2] != r[4]]
     if len(state) != len(reader.rows):  # keys not as before (cannot happen, but be exact)
         return reader.restate()
+    rows = reader.rows
+    picked = dict.fromkeys(reader.patched)
+    if keys:
+        picked.update((i, None) for i, r in enumerate(rows) if r[0] in keys)
     moves: list[Move] = []
     done = reader.done
-    for k, c, t, m in reader.place(changed):
+    for k, c, t, m in reader.place([rows[i] for i in picked]):
         before = state[k]
         done += (m in DONE_MARKS) - (before[2] in DONE_MARKS)
         if before[0] != c:

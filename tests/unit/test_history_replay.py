@@ -190,3 +190,30 @@ def test_uncommitted_tick_is_the_last_point(tmp_path: Path, story_repo: Path) ->
     last = alpha.points[-1]
     assert (last.commit, last.done, last.total) == (None, 4, 5)
     assert "T001" not in {c.task for c in alpha.cycle_times}  # not a commit yet
+
+
+def test_reading_ticks_without_parsing_gives_what_parsing_gives(
+    story_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    tasks = Tasks(12)
+    commits = [Commit(0, {ALPHA_TASKS: tasks.text()})]
+    for n in range(1, 12):
+        tasks.done.add(n)
+        if n % 3 == 0:
+            tasks.done.discard(n - 2)  # unticked
+        if n % 4 == 0:
+            tasks.count += 1  # a new task: a new skeleton
+        commits.append(Commit(n, {ALPHA_TASKS: tasks.text()}))
+    commits.append(Commit(12, {ALPHA_TASKS: tasks.text().replace("- [ ] T012", "- [P] T012")}))
+    build_history(root, commits)
+    monkeypatch.setattr(timeline, "read_replays", lambda root: {})  # replay from scratch
+    before = timeline.STATS["patched"]
+    fast = [timeline.replay(r, save=False).replays for r in (root, story_repo)]
+    assert timeline.STATS["patched"] > before
+    monkeypatch.setattr(timeline, "_split", lambda data: None)  # every version parsed
+    monkeypatch.setattr(timeline._Reader, "_flips", lambda self, data: None)
+    before = timeline.STATS["patched"]
+    slow = [timeline.replay(r, save=False).replays for r in (root, story_repo)]
+    assert timeline.STATS["patched"] == before
+    assert fast == slow
