@@ -134,11 +134,9 @@ def replay(
         return Timeline(root, (), (NEEDS_GIT,), in_git=False, agents=agents)
     messages: list[str] = []
     if state.head is None:
-        messages.append(
-            "no commits yet: only the working tree is shown"
-            if state.branch is None
-            else "the branch has no commits"
-        )
+        # an unborn branch and a branch deleted under HEAD look the same to rev-parse
+        messages.append("no commit at HEAD (no commits yet, or its branch was deleted): "
+                        "only the working tree is shown")  # fmt: skip
     elif state.branch is None:
         messages.append(f"detached HEAD at {state.head[:12]}: the history of that commit")
     cache = read_replays(root) if state.head is not None else {}
