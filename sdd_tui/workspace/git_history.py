@@ -30,6 +30,9 @@ _FORMAT = (
     f"%(trailers:key=Co-authored-by,valueonly,separator=%x1d){_FS}"
 )
 NULL_BLOB = "0" * 40
+# Paths as they are (not C-quoted when not ASCII), so that a log line names the same path
+# as the workspace does; no pager.
+_OPTIONS = ("-c", "core.quotePath=false", "--no-pager")
 
 
 class HistoryError(Exception):
@@ -69,7 +72,7 @@ def _env() -> dict[str, str]:
 def _run(root: Path, args: list[str], *, ok: Iterable[int] = (0,)) -> subprocess.CompletedProcess:
     try:
         proc = subprocess.run(
-            ["git", "--no-pager", *args],
+            ["git", *_OPTIONS, *args],
             cwd=root,
             capture_output=True,
             env=_env(),
@@ -108,7 +111,7 @@ def repo_state(root: Path) -> RepoState | None:
         )  # fmt: skip
     except HistoryError:
         return None
-    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    lines = proc.stdout.decode("utf-8", "replace").splitlines()
     if len(lines) < 2 or lines[1] not in ("true", "false"):
         return None  # not a repository (git printed nothing but its complaint)
     prefix, shallow = lines[0], lines[1] == "true"
@@ -136,7 +139,8 @@ def file_history(
     if follow:
         args.append("--follow")
     proc = _run(root, [*args, rev, "--", f":(top,literal){path}"])
-    out = _parse_log(proc.stdout.decode("utf-8", "surrogateescape"), path, follow=follow)
+    # (names and paths that are not UTF-8 read as U+FFFD: they are shown, never compared)
+    out = _parse_log(proc.stdout.decode("utf-8", "replace"), path, follow=follow)
     cut = len(out) > MAX_COMMITS
     out = out[:MAX_COMMITS]
     out.reverse()
@@ -186,7 +190,7 @@ def read_blobs(root: Path, ids: Iterable[str]) -> dict[str, bytes]:
         return {}
     try:
         proc = subprocess.run(
-            ["git", "--no-pager", "cat-file", "--batch"],
+            ["git", *_OPTIONS, "cat-file", "--batch"],
             cwd=root,
             input=("\n".join(wanted) + "\n").encode(),
             capture_output=True,

@@ -217,3 +217,11 @@ def test_reading_ticks_without_parsing_gives_what_parsing_gives(
     slow = [timeline.replay(r, save=False).replays for r in (root, story_repo)]
     assert timeline.STATS["patched"] == before
     assert fast == slow
+
+
+def test_a_path_that_is_not_ascii(tmp_path: Path) -> None:
+    path = "specs/002-café/tasks.md"
+    commits = [Commit(0, {path: Tasks(2).text()}), Commit(1, {path: Tasks(2, done={1}).text()})]
+    build_history(tmp_path / "repo", commits)
+    (feature,) = read_progress(tmp_path / "repo", now=NOW).features
+    assert _series(feature.points) == [(0, 0, 2), (1, 1, 2)]
