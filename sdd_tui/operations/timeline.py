@@ -41,6 +41,9 @@ from sdd_tui.workspace.replay_cache import read_replays, write_replays
 from sdd_tui.workspace.snapshot import BOARD_PATH, Loaded
 
 NEEDS_GIT = "history needs a git repository (this folder is not in one)"
+# A merge's moves are credited to the merged commits' authors too (one ``git log`` each): at
+# most this many merges per replay (the replay is cached, so a later one sees no more).
+MAX_MERGE_LOOKUPS = 200
 
 # (key, title, from column, to column, mark after): a task that changed column, appeared
 # (from None) or went away (to None, mark "").
@@ -405,6 +408,7 @@ def _replay_feature(
     prefix = state.prefix
     board_key = f"{f.id}/"
     missing = 0
+    lookups = 0
     i = 0
     while i < len(events):
         commit = events[i][3]
@@ -459,9 +463,13 @@ def _replay_feature(
         else:
             done, moves = reader.done, []
         c = touched_task or commit
+        coauthors = c.coauthors
+        if len(c.parents) > 1 and lookups < MAX_MERGE_LOOKUPS:
+            lookups += 1  # a merge: the merged commits' authors did the moves
+            coauthors = tuple(dict.fromkeys((*coauthors, *git_history.merged_authors(root, c))))
         where = names[-1] if names else path
         versions.append(
-            (c.commit, c.time, c.author, c.email, c.coauthors, where, done, len(reader.state),
+            (c.commit, c.time, c.author, c.email, coauthors, where, done, len(reader.state),
              tuple(moves), first)
         )  # fmt: skip
     if missing:

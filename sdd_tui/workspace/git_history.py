@@ -24,9 +24,9 @@ from sdd_tui.workspace.git import _SAFE_GIT_ENV, git_files_regular
 MAX_COMMITS = 20_000  # a longer history is cut there (and says so): "too big to walk"
 _TIMEOUT = 60.0
 _REC, _FS, _TRAILER_SEP = "\x1e", "\x1f", "\x1d"
-# Commit id, committer time, author name, author email, Co-authored-by trailer values.
+# Commit id, parents, committer time, author name, author email, Co-authored-by values.
 _FORMAT = (
-    f"{_REC}%H{_FS}%ct{_FS}%an{_FS}%ae{_FS}"
+    f"{_REC}%H{_FS}%P{_FS}%ct{_FS}%an{_FS}%ae{_FS}"
     f"%(trailers:key=Co-authored-by,valueonly,separator=%x1d){_FS}"
 )
 NULL_BLOB = "0" * 40
@@ -60,6 +60,7 @@ class FileCommit:
     coauthors: tuple[str, ...]  # Co-authored-by values ("Name <email>")
     path: str  # the file's path at this commit, relative to the repository's top
     blob: str | None  # None: the file was deleted in this commit
+    parents: tuple[str, ...] = ()  # more than one: a merge (its change is the merged branch's)
 
 
 def _env() -> dict[str, str]:
@@ -153,7 +154,7 @@ def _parse_log(text: str, path: str, *, follow: bool) -> list[FileCommit]:
     current = path
     for rec in text.split(_REC)[1:]:
         head, _, raw = rec.rpartition(_FS)
-        commit, ctime, author, email, trailers = head.split(_FS, 4)
+        commit, parents, ctime, author, email, trailers = head.split(_FS, 5)
         blob: str | None = None
         at_path = current
         found = False
@@ -179,8 +180,30 @@ def _parse_log(text: str, path: str, *, follow: bool) -> list[FileCommit]:
         if not found:
             continue  # a merge shown without a diff, or a path --follow lost: nothing to read
         coauthors = tuple(t.strip() for t in trailers.split(_TRAILER_SEP) if t.strip())
-        out.append(FileCommit(commit, float(ctime), author, email, coauthors, at_path, blob))
+        out.append(
+            FileCommit(
+                commit, float(ctime), author, email, coauthors, at_path, blob,
+                tuple(parents.split()),
+            )
+        )  # fmt: skip
     return out
+
+
+def merged_authors(root: Path, merge: FileCommit) -> tuple[str, ...]:
+    """The authors (``Name <email>``) and co-authors of the commits a merge brought in that
+    touched its file: who did the work the first-parent walk sees as the merge's."""
+    if len(merge.parents) < 2:
+        return ()
+    fmt = f"%an <%ae>{_FS}%(trailers:key=Co-authored-by,valueonly,separator=%x1f){_REC}"
+    proc = _run(
+        root,
+        ["log", "--no-merges", f"--format={fmt}", "-n200", f"{merge.parents[0]}..{merge.commit}",
+         "--", f":(top,literal){merge.path}"],
+    )  # fmt: skip
+    out: list[str] = []
+    for rec in proc.stdout.decode("utf-8", "replace").split(_REC):
+        out += [p.strip() for p in rec.split(_FS) if p.strip()]
+    return tuple(dict.fromkeys(out))
 
 
 def read_blobs(root: Path, ids: Iterable[str]) -> dict[str, bytes]:

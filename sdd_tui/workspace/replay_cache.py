@@ -19,7 +19,7 @@ from sdd_tui import __version__
 from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.facts import _mac, compare_digest, default_store, make_cache_folder
 
-FORMAT = 1
+FORMAT = 2  # 2: a merge credits the merged commits' authors
 _MAGIC = b"SDDTUI-HISTORY-CACHE\n"
 _MAX_BYTES = 512 * 1024 * 1024
 

@@ -9,7 +9,19 @@ from pathlib import Path
 
 import pytest
 from helpers.git import git
-from helpers.history import ALPHA, ALPHA_TASKS, BETA, DAY, OLD_TASKS, T0, Tasks
+from helpers.history import (
+    ALPHA,
+    ALPHA_TASKS,
+    BETA,
+    CLAUDE,
+    DAY,
+    OLD_TASKS,
+    T0,
+    Commit,
+    Tasks,
+    append_commits,
+    build_history,
+)
 
 from sdd_tui.model.places import BurnPoint, Forecast
 from sdd_tui.operations.activity import (
@@ -124,3 +136,26 @@ def test_burnup_chart_exact_lines() -> None:
         "aa       dfff           ",
     )
     assert all(len(t) == len(line) for t, line in zip(chart.tags, chart.lines, strict=True))
+
+
+def test_a_merge_is_one_change_credited_to_the_merged_agent(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    build_history(root, [Commit(0, {ALPHA_TASKS: Tasks(2).text()})])
+    git(root, "checkout", "-qb", "agent-work")
+    append_commits(root, [Commit(1, {ALPHA_TASKS: Tasks(2, done={1}).text()}, "T001", CLAUDE)])
+    git(root, "checkout", "-q", "main")
+    append_commits(root, [Commit(2, {"notes.md": "elsewhere\n"})])
+    git(root, "merge", "-q", "--no-ff", "agent-work", "-m", "merge", date=T0 + 3 * DAY)
+    (entry,) = read_activity(root).entries
+    assert (entry.task, entry.from_column, entry.to_column) == ("T001", "todo", "done")
+    assert (entry.author, entry.agent) == ("Test Author", "Claude")  # the merger; the worker
+    assert round((entry.time - T0) / DAY) == 3
+
+
+def test_a_branch_deleted_under_head(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    build_history(root, [Commit(0, {ALPHA_TASKS: Tasks(2).text()})])
+    git(root, "update-ref", "-d", "refs/heads/main")
+    feed = read_activity(root)
+    assert feed.in_git and feed.entries == ()
+    assert any("branch was deleted" in m for m in feed.messages)
