@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +145,23 @@ def replay(
     cache = read_replays(root) if state.head is not None else {}
     fresh: dict[str, Any] = {}
     replays: list[Replay] = []
-    board_log: list[FileCommit] | None = None
     earliest: float | None = None
+    # board.json's log from each commit a replay resumes at (None: from the start), and which
+    # cached heads HEAD descends from: asked once, whatever the number of features
+    board_logs: dict[str | None, list[FileCommit]] = {}
+    descends: dict[str, bool] = {}
+
+    def board_since(since: str | None) -> list[FileCommit]:
+        if since not in board_logs:
+            assert state.head is not None
+            log, cut = git_history.file_history(
+                root, state.head, state.prefix + BOARD_PATH, since=since, follow=False
+            )
+            if cut:
+                messages.append(_cut_message())
+            board_logs[since] = log
+        return board_logs[since]
+
     for f in features:
         path = f.documents.get("tasks")
         if not path:
@@ -160,19 +175,12 @@ def replay(
                 data = entry
             else:
                 base = None
-                if (
-                    entry is not None
-                    and entry.get("key") == key
-                    and git_history.is_ancestor(root, entry["head"], state.head)
-                ):
-                    base = entry
-                if base is None and board_log is None:
-                    board_log, cut = git_history.file_history(
-                        root, state.head, state.prefix + BOARD_PATH, follow=False
-                    )
-                    if cut:
-                        messages.append(_cut_message())
-                data = _replay_feature(loaded, f, path, state, base, board_log, messages)
+                if entry is not None and entry.get("key") == key:
+                    old = entry["head"]
+                    if old not in descends:
+                        descends[old] = git_history.is_ancestor(root, old, state.head)
+                    base = entry if descends[old] else None
+                data = _replay_feature(loaded, f, path, state, base, board_since, messages)
             if data is not None:
                 fresh[f.id] = data
                 if data["versions"]:
@@ -362,7 +370,7 @@ def _replay_feature(
     path: str,
     state: RepoState,
     base: dict[str, Any] | None,
-    board_log: list[FileCommit] | None,
+    board_since: Callable[[str | None], list[FileCommit]],
     messages: list[str],
 ) -> dict[str, Any]:
     """The feature's replay as cache data: ``base`` (a replay up to an ancestor of HEAD)
@@ -372,14 +380,9 @@ def _replay_feature(
     since = base["head"] if base is not None else None
     top_path = state.prefix + path
     task_log, cut = git_history.file_history(root, state.head, top_path, since=since)
-    if since is not None:
-        board_log, cut2 = git_history.file_history(
-            root, state.head, state.prefix + BOARD_PATH, since=since, follow=False
-        )
-        cut = cut or cut2
     if cut:
         messages.append(_cut_message())
-    assert board_log is not None
+    board_log = board_since(since)
     reader = _Reader(loaded, f)
     versions: list[Any] = []
     names: list[str] = []

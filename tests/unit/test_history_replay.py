@@ -31,6 +31,7 @@ from sdd_tui.operations.progress_history import (
     portfolio_points,
     read_progress,
 )
+from sdd_tui.workspace import git_history
 from sdd_tui.workspace.replay_cache import history_store
 
 NOW = T0 + 10 * DAY
@@ -225,3 +226,14 @@ def test_a_path_that_is_not_ascii(tmp_path: Path) -> None:
     build_history(tmp_path / "repo", commits)
     (feature,) = read_progress(tmp_path / "repo", now=NOW).features
     assert _series(feature.points) == [(0, 0, 2), (1, 1, 2)]
+
+
+def test_a_history_too_long_is_cut_with_a_message(
+    story_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(timeline, "read_replays", lambda root: {})
+    monkeypatch.setattr(git_history, "MAX_COMMITS", 3)
+    got = timeline.replay(story_repo, ALPHA, save=False)
+    assert any("history cut at 3 commits" in m for m in got.messages)
+    # the task file's last 3 commits (board.json's day 3 comes before them: no version)
+    assert [round((v.time - T0) / DAY) for v in got.replays[0].versions] == [6, 7, 8]
