@@ -13,9 +13,10 @@ commit, the layout's ``native_in_progress`` and the source's in-progress section
 Cost.  Most commits of a task file only tick boxes.  A version whose bytes equal the version
 before once every box mark is blanked (its *skeleton*) has the same rows with other marks, so
 it is not parsed: the marks are read with one regex and only the rows whose mark changed are
-placed again.  Any other change parses the file (``STATS["parsed"]``).  All blobs come through
-one ``git cat-file --batch``.  The replay is cached per feature keyed by the commit it reached
-(``workspace/replay_cache.py``); when HEAD moved on from it, only the new commits are replayed.
+placed again.  Any other change parses the file (``STATS["parsed"]``).  Blobs come through
+one ``git cat-file --batch`` kept open, each when it is needed.  The replay is cached per
+feature keyed by the commit it reached (``workspace/replay_cache.py``); when HEAD moved on
+from it, only the new commits are replayed.
 """
 
 from __future__ import annotations
@@ -233,6 +234,7 @@ class _Reader:
     def __init__(self, loaded: Loaded, f: Feature) -> None:
         src = next((s for s in loaded.sources if s.id == f.id), None)
         self.feature = f.id
+        self.root = loaded.root
         self.columns = loaded.columns
         self.native = layout_of(f).native_in_progress
         self.sections = tuple(src.in_progress_sections) if src is not None else ()
@@ -386,7 +388,6 @@ def _replay_feature(
     reader = _Reader(loaded, f)
     versions: list[Any] = []
     names: list[str] = []
-    wanted = [c.blob for c in task_log if c.blob] + [c.blob for c in board_log if c.blob]
     if base is not None:
         versions = list(base["versions"])
         names = list(base["names"])
@@ -395,8 +396,37 @@ def _replay_feature(
         reader.state = dict(base["state"])
         reader.done = sum(1 for _c, _t, m in reader.state.values() if m in DONE_MARKS)
         reader.blob, reader.board_blob = base["blob"], base["board_blob"]
-        wanted.append(reader.blob or "")
-    blobs = git_history.read_blobs(root, wanted)
+    with git_history.BlobStream(root) as blobs:
+        missing = _walk(reader, base, task_log, board_log, blobs, versions, names, path, state)
+    if missing:
+        messages.append(f"{f.id}: {missing} version(s) of the task file are missing from git")
+    return {
+        "key": _cache_key(loaded, f, path, state),
+        "head": state.head,
+        "versions": versions,
+        "names": names,
+        "rows": [tuple(r) for r in reader.rows],
+        "board": reader.board,
+        "state": reader.state,
+        "blob": reader.blob,
+        "board_blob": reader.board_blob,
+    }
+
+
+def _walk(
+    reader: _Reader,
+    base: dict[str, Any] | None,
+    task_log: list[FileCommit],
+    board_log: list[FileCommit],
+    blobs: git_history.BlobStream,
+    versions: list[Any],
+    names: list[str],
+    path: str,
+    state: RepoState,
+) -> int:
+    """Replay the commits of both logs onto ``reader``, appending to ``versions`` and
+    ``names``; the number of task file versions git did not have."""
+    root = reader.root
     if base is not None and reader.blob:
         data = blobs.get(reader.blob)
         if data is not None:
@@ -409,7 +439,7 @@ def _replay_feature(
     events += [(c.time, 1, n, c) for n, c in enumerate(board_log)]
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     prefix = state.prefix
-    board_key = f"{f.id}/"
+    board_key = f"{reader.feature}/"
     missing = 0
     lookups = 0
     i = 0
@@ -446,12 +476,12 @@ def _replay_feature(
             rel = touched_task.path.removeprefix(prefix)
             if not names or names[-1] != rel:
                 names.append(rel)
-            data = blobs.get(touched_task.blob) if touched_task.blob else None
-            if touched_task.blob and data is None:
-                missing += 1
-                continue
             first = touched_task.blob is not None and not reader.state and not versions
             if touched_task.blob != reader.blob:
+                data = blobs.get(touched_task.blob)
+                if touched_task.blob and data is None:
+                    missing += 1
+                    continue
                 reader.blob = touched_task.blob
                 before = reader.skeleton
                 reader.set_text(rel, data)
@@ -475,19 +505,7 @@ def _replay_feature(
             (c.commit, c.time, c.author, c.email, coauthors, where, done, len(reader.state),
              tuple(moves), first)
         )  # fmt: skip
-    if missing:
-        messages.append(f"{f.id}: {missing} version(s) of the task file are missing from git")
-    return {
-        "key": _cache_key(loaded, f, path, state),
-        "head": state.head,
-        "versions": versions,
-        "names": names,
-        "rows": [tuple(r) for r in reader.rows],
-        "board": reader.board,
-        "state": reader.state,
-        "blob": reader.blob,
-        "board_blob": reader.board_blob,
-    }
+    return missing
 
 
 def _replace_some(reader: _Reader, keys: set[str]) -> tuple[int, list[Move]]:

@@ -206,37 +206,67 @@ def merged_authors(root: Path, merge: FileCommit) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def read_blobs(root: Path, ids: Iterable[str]) -> dict[str, bytes]:
-    """The contents of the blobs ``ids``, through one ``git cat-file --batch``."""
-    wanted = list(dict.fromkeys(i for i in ids if i and i != NULL_BLOB))
-    if not wanted:
-        return {}
-    try:
-        proc = subprocess.run(
-            ["git", *_OPTIONS, "cat-file", "--batch"],
-            cwd=root,
-            input=("\n".join(wanted) + "\n").encode(),
-            capture_output=True,
-            env=_env(),
-            timeout=_TIMEOUT,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise HistoryError(f"git cat-file failed: {exc}") from None
-    if proc.returncode != 0:
-        raise HistoryError(_first_line(proc.stderr) or "git cat-file failed")
-    data = proc.stdout
-    out: dict[str, bytes] = {}
-    at = 0
-    for oid in wanted:
-        nl = data.index(b"\n", at)
-        header = data[at:nl].split()
-        at = nl + 1
-        if len(header) == 2 and header[1] == b"missing":
-            continue  # beyond a shallow boundary, or garbage-collected
-        size = int(header[2])
-        out[oid] = data[at : at + size]
-        at += size + 1  # the content is followed by a newline
-    return out
+class BlobStream:
+    """Blobs by id through one ``git cat-file --batch`` kept open: each is asked for when
+    it is needed, so a long history is never held in memory at once."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                ["git", *_OPTIONS, "cat-file", "--batch"],
+                cwd=root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_env(),
+            )
+        except OSError as exc:
+            raise HistoryError(f"git cat-file could not run: {exc}") from None
+
+    def get(self, oid: str | None) -> bytes | None:
+        """The blob's bytes; None for no blob, or one git does not have (beyond a shallow
+        boundary, garbage-collected)."""
+        proc = self._proc
+        if not oid or oid == NULL_BLOB or proc is None:
+            return None
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(oid.encode("ascii") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+            if len(header) != 3:
+                if len(header) == 2 and header[1] == b"missing":
+                    return None
+                raise HistoryError("git cat-file stopped answering")
+            size = int(header[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)  # the newline after the content
+        except (OSError, ValueError) as exc:
+            raise HistoryError(f"git cat-file failed: {exc}") from None
+        if len(data) != size:
+            raise HistoryError("git cat-file stopped mid-blob")
+        return data
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait(timeout=_TIMEOUT)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+        finally:
+            if proc.stdout is not None:
+                proc.stdout.close()
+
+    def __enter__(self) -> BlobStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def commit_diff(root: Path, commit: str, path: str) -> str:
