@@ -1,0 +1,359 @@
+"""The portfolio: every feature in every place the repository holds it — this worktree,
+the other worktrees, each local branch (and remote-tracking branch on request) — one row
+per feature per place, never merged.
+
+Blocking and read-only except for the current worktree's caches: the UI calls
+:func:`read_portfolio` from a worker thread, ``sdd-tui portfolio`` from the command line.
+Git trouble (no commits, a shallow clone, a detached HEAD, a branch deleted while it is
+read, a history too long to walk) ends up in ``Portfolio.messages``, never as a raise.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sdd_tui.model.places import Place, Portfolio, PortfolioRow
+from sdd_tui.model.source import FeatureSource
+from sdd_tui.model.workspace import Feature
+from sdd_tui.operations.stage import feature_stage
+from sdd_tui.workspace import git_places
+from sdd_tui.workspace.documents import ParsedDoc
+from sdd_tui.workspace.git_places import Change, GitTrouble
+from sdd_tui.workspace.tree_features import (
+    STATE_FILES,
+    Contents,
+    TreeCache,
+    discover_shape,
+    feature_files,
+    place_features,
+    territory,
+    tree_cache,
+)
+
+NOT_IN_GIT = "the portfolio needs a git repository (this folder is in none)"
+
+
+def read_portfolio(root: Path, *, remotes: bool = False) -> Portfolio:
+    """Every feature of every place of the repository holding the workspace ``root``.
+
+    ``remotes``: remote-tracking branches too.  Never raises for git trouble (see the
+    module docstring); outside a repository ``in_git`` is False.
+    """
+    root = Path(root).resolve()
+    info = git_places.repo_info(root)
+    if info is None:
+        return Portfolio((), (), (NOT_IN_GIT,), in_git=False)
+    try:
+        places, notes = git_places.list_places(info.toplevel, remotes)
+    except GitTrouble as exc:
+        return Portfolio((), (), (f"git: {exc}",))
+    if info.shallow:
+        notes.append(
+            "shallow clone: history stops at its first commit, older changes are not dated"
+        )
+    cache = tree_cache(root)
+    with cache.lock:
+        cache.load()
+        reading = _Reading(root, info, cache, notes)
+        try:
+            rows = reading.rows(places)
+        finally:
+            reading.close()
+            cache.save()
+    shown = tuple(p for p in places if p not in reading.skipped)
+    return Portfolio(tuple(rows), shown, tuple(notes))
+
+
+def read_document_at(root: Path, commit: str, path: str) -> ParsedDoc | None:
+    """The document at ``path`` (workspace-root-relative, as every Feature path) as
+    ``commit`` holds it: a commit id, a branch or a remote-tracking branch.  None when it
+    is not there or cannot be read."""
+    from sdd_tui.formats.text import DecodeProblem
+    from sdd_tui.workspace.documents import parse_document
+
+    root = Path(root).resolve()
+    info = git_places.repo_info(root)
+    if info is None or not commit or commit.startswith("-") or "\n" in commit + path:
+        return None
+    try:
+        data = git_places.blob_at(info.toplevel, commit, info.prefix + path)
+    except GitTrouble:
+        return None
+    if data is None:
+        return None
+    try:
+        return parse_document(path, data)
+    except DecodeProblem:
+        return None
+
+
+class _Reading:
+    """One read of the portfolio: the git processes it keeps open, what it found."""
+
+    def __init__(self, root: Path, info: git_places.RepoInfo, cache: TreeCache, notes: list[str]):
+        self.root = root
+        self.info = info
+        self.cache = cache
+        self.notes = notes
+        self.tops = territory()
+        self.reader = git_places.ObjectReader(info.toplevel)
+        self.skipped: list[Place] = []
+        self.scratch = cache_scratch(root)
+        self._cut: dict[str, dict[str, Change]] | None = None  # a cut walk's findings
+
+    def close(self) -> None:
+        self.reader.close()
+
+    def rows(self, places: list[Place]) -> list[PortfolioRow]:
+        self._walk([p.commit for p in places if p.commit])
+        if places and places[0].current and places[0].commit is None:
+            self.notes.append("no commits yet: the working tree is all there is")
+        out: list[PortfolioRow] = []
+        for place in places:
+            try:
+                if place.current:
+                    out += self._current(place)
+                elif place.live:
+                    out += self._worktree(place)
+                else:
+                    out += self._tree(place)
+            except GitTrouble as exc:
+                self.notes.append(f"{_label(place)}: {exc}")
+                self.skipped.append(place)
+            except OSError as exc:
+                self.notes.append(f"{_label(place)}: cannot be read ({exc.strerror or exc})")
+                self.skipped.append(place)
+        return out
+
+    # -- last changes ----------------------------------------------------------------------
+
+    def _walk(self, tips: list[str]) -> None:
+        todo = [t for t in dict.fromkeys(tips) if t not in self.cache.last]
+        if not todo:
+            return
+        try:
+            found, cut = git_places.last_changes(
+                self.info.toplevel, todo, self.info.prefix, self.tops
+            )
+        except GitTrouble as exc:
+            self.notes.append(f"history could not be walked ({exc}); last changes not dated")
+            return
+        if cut:
+            self.notes.append(
+                f"history longer than {git_places.WALK_LIMIT} commits: older changes not dated"
+            )
+        else:  # a cut walk is not kept: a later, longer one may date more
+            self.cache.last.update(found)
+            self.cache.note()
+        self._cut = found if cut else None
+
+    def _changes(self, commit: str | None) -> dict[str, Change]:
+        if commit is None:
+            return {}
+        known = self.cache.last.get(commit)
+        if known is None and self._cut is not None:
+            known = self._cut.get(commit)
+        return known or {}
+
+    # -- the three kinds of place ----------------------------------------------------------
+
+    def _tree(self, place: Place) -> list[PortfolioRow]:
+        assert place.commit is not None
+        key = (place.commit, self.info.prefix, self.tops)
+        listed = self.cache.files.get(key)
+        if listed is None:
+            files = git_places.tree_files(
+                self.reader, place.commit, self.info.prefix, self.tops, STATE_FILES
+            )
+            if files is None:
+                self.notes.append(
+                    f"{_label(place)}: commit {place.commit[:7]} is gone "
+                    "(deleted while it was read?); not shown"
+                )
+                self.skipped.append(place)
+                return []
+            listed = tuple(sorted(files.items()))
+            self.cache.files[key] = listed
+            self.cache.note()
+        ids = dict(listed)
+        reader = self.reader
+
+        def data(relpath: str) -> bytes | None:
+            oid = ids.get(relpath)
+            return reader.blob(oid) if oid is not None else None
+
+        contents = Contents(ids, data, live=False)
+        paths = [p for p in ids if p not in STATE_FILES]
+        sources = discover_shape(self.cache, paths, self.scratch)
+        changes = self._changes(place.commit)
+        return self._rows(place, sources, contents, changes, dirty=set())
+
+    def _worktree(self, place: Place) -> list[PortfolioRow]:
+        """Another worktree, read from its folder (nothing written there)."""
+        from sdd_tui.workspace.discover import discover
+        from sdd_tui.workspace.fsread import ReadProblem, read_file
+
+        assert place.path is not None
+        folder = Path(place.path) / self.info.prefix
+        if not folder.is_dir():
+            self.notes.append(f"{_label(place)}: {folder} is gone; not shown")
+            self.skipped.append(place)
+            return []
+        folder = folder.resolve()
+        sources, _ = discover(folder)
+        sources = [s for s in sources if not s.archived]
+        blobs: dict[str, bytes] = {}
+        ids: dict[str, str] = {}
+        from sdd_tui.workspace.facts import _digest
+
+        for relpath in [*(p for s in sources for p in feature_files(s)), *STATE_FILES]:
+            try:
+                raw = read_file(folder, folder / relpath).data
+            except (ReadProblem, OSError):
+                continue
+            blobs[relpath] = raw
+            ids[relpath] = "b2:" + _digest(raw).hex()
+        contents = Contents(ids, blobs.get, live=True)
+        dirty = git_places.dirty_paths(Path(place.path), self.info.prefix)
+        changes = self._changes(place.commit)
+        return self._rows(place, sources, contents, changes, dirty=dirty, folder=folder)
+
+    def _current(self, place: Place) -> list[PortfolioRow]:
+        """The worktree sdd-tui runs in: the loader's snapshot, its test results."""
+        from sdd_tui.workspace.loader import load_root
+
+        loaded = load_root(self.root)
+        features = [f for f in loaded.workspace.features if not f.archived]
+        failing = _failing(loaded)
+        dirty = git_places.dirty_paths(Path(place.path or self.root), self.info.prefix)
+        changes = self._changes(place.commit)
+        by_id = {s.id: s for s in loaded.sources}
+        out: list[PortfolioRow] = []
+        for f in features:
+            src = by_id.get(f.id)
+            files = feature_files(src) if src is not None else _doc_paths(f)
+            out.append(
+                self._row(place, f, files, changes, dirty, self.root, failing.get(f.id, None))
+            )
+        return out
+
+    def _rows(
+        self,
+        place: Place,
+        sources: list[FeatureSource],
+        contents: Contents,
+        changes: dict[str, Change],
+        *,
+        dirty: set[str] | None,
+        folder: Path | None = None,
+    ) -> list[PortfolioRow]:
+        sources = [s for s in sources if not s.archived]
+        features = place_features(self.cache, self.root, sources, contents, branch=place.name)
+        return [
+            self._row(place, f, feature_files(s), changes, dirty, folder, None)
+            for s, f in zip(sources, features, strict=True)
+        ]
+
+    def _row(
+        self,
+        place: Place,
+        feature: Feature,
+        files: list[str],
+        changes: dict[str, Change],
+        dirty: set[str] | None,
+        folder: Path | None,
+        failing: int | None,
+    ) -> PortfolioRow:
+        def when(path: str | None) -> Change | None:
+            if not path:
+                return None
+            if folder is not None and (dirty is None or path in dirty):
+                try:  # uncommitted (or git cannot tell): the file's own time, by the user
+                    return (os.stat(folder / path).st_mtime, "")
+                except OSError:
+                    return None
+            return changes.get(path)
+
+        times = [c for c in map(when, files) if c is not None]
+        last = max(times, key=lambda c: c[0]) if times else None
+        stale = _stale(feature, when)
+        tests_passing = None if failing is None else failing == 0
+        stage = feature_stage(feature, tests_passing=tests_passing)
+        return PortfolioRow(
+            place=place,
+            feature=feature,
+            stage=stage.name,
+            done=feature.done_count,
+            total=len(feature.tasks),
+            in_progress=sum(1 for t in feature.tasks if t.column == "in_progress"),
+            open_clarifications=len(feature.clarifications),
+            failing_tests=failing,
+            plan_stale=stale,
+            changed_at=last[0] if last else None,
+            changed_by=last[1] if last else None,
+        )
+
+
+def _stale(feature: Feature, when) -> bool | None:  # type: ignore[no-untyped-def]
+    """``workspace.git.stale_plan``'s rule on this place's times: the spec changed after
+    the plan or the tasks.  None when a time is missing (no history for it)."""
+    from sdd_tui.layouts import layout_of
+
+    docs = feature.documents
+    spec = docs.get("spec")
+    later = [p for p in (docs.get("plan"), docs.get("tasks")) if p]
+    if not spec or not later or not layout_of(feature).plan_can_go_stale:
+        return False
+    spec_time = when(spec)
+    times = [when(p) for p in later]
+    if spec_time is None or any(t is None for t in times):
+        return None
+    return any(spec_time[0] > t[0] for t in times if t is not None)
+
+
+def _doc_paths(feature: Feature) -> list[str]:
+    out = [p for p in feature.documents.values() if p]
+    out += [p for _, p in feature.extra_documents]
+    out += list(feature.checklist_files)
+    return list(dict.fromkeys(out))
+
+
+def _failing(loaded) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Feature id -> failing test cases linked to it, when the worktree has results."""
+    from sdd_tui.operations.linked_results import LinkedResults
+
+    results = LinkedResults()
+    try:
+        results.refresh(loaded, None)
+    except Exception:
+        return {}
+    snap = results.results
+    if snap is None or not snap.cases:
+        return {}
+    trace = results.full_trace()
+    if trace is None:
+        return {}
+    out: dict[str, int] = {}
+    for f in loaded.workspace.features:
+        failing = set()
+        for t in f.tasks:
+            failing.update(id(c) for c in trace.task_tests(f, t) if c.failing)
+        out[f.id] = len(failing)
+    return out
+
+
+def cache_scratch(root: Path) -> Path:
+    """A private folder next to the portfolio cache for the skeleton of a tree (this
+    process's and thread's own: two readers never share one)."""
+    import threading
+
+    from sdd_tui.workspace.facts import default_store
+
+    folder = default_store(root).parent
+    return folder / f"portfolio-skeleton-{os.getpid()}-{threading.get_ident()}"
+
+
+def _label(place: Place) -> str:
+    kind = {"worktree": "worktree", "branch": "branch", "remote": "remote branch"}[place.kind]
+    return f"{kind} {place.name}"

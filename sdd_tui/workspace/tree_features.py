@@ -1,0 +1,351 @@
+"""Features of a workspace as another place holds it: a commit's tree (git objects) or
+another worktree's folder, read without checking anything out and without writing there.
+
+Discovery is the layouts' own (``workspace.discover``), and it walks folders; a commit's
+tree is therefore laid out as a *skeleton*: the layouts' folders with every file empty, in
+a private folder next to the parse cache, removed right after.  Discovery looks at names
+only, and the skeleton is made once per distinct set of paths (branches that share their
+files' names share it).  Each feature is then built by the loader's own code
+(``loader.feature_from``) from facts keyed by *content*: a git blob id, or a digest of the
+bytes on disk.  Fifty branches that share most features parse each distinct file once.
+
+:class:`TreeCache` keeps, per repository, on disk under the current worktree's
+``.sdd/cache/`` (``portfolio-cache.bin``, MAC-authenticated like the parse cache): the
+facts by (content, kind, path), each commit's files by (commit, prefix, folders), the
+discovered features per set of paths and the last changes per tip.  Commits never change,
+so none of these goes stale; a second process reads no git object for a commit it knows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import marshal
+import os
+import shutil
+import stat as stat_mod
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sdd_tui import __version__
+from sdd_tui.formats.board_state import load_board
+from sdd_tui.model.source import FeatureSource
+from sdd_tui.model.workspace import Columns, Feature, Problem
+from sdd_tui.workspace import facts as facts_mod
+from sdd_tui.workspace.atomic import replace_bytes
+from sdd_tui.workspace.facts import DocFacts, make_cache_folder
+from sdd_tui.workspace.snapshot import BOARD_PATH, CONFIG_PATH, DEFAULT_COLUMNS
+
+FORMAT = 1
+CACHE_NAME = "portfolio-cache.bin"
+_MAGIC = b"SDDTUI-PORTFOLIO-CACHE\n"
+STATE_FILES = (BOARD_PATH, CONFIG_PATH)
+
+SourceKey = tuple[Any, ...]
+
+
+def territory() -> tuple[str, ...]:
+    """The root folders every registered layout may keep documents in (its root markers
+    and territory), outermost only: ``.specify`` covers ``.specify/specs``."""
+    from sdd_tui import layouts
+
+    names: list[str] = []
+    for layout in layouts.all_layouts():
+        names += [*layout.root_markers, *layout.territory]
+    unique = sorted(set(names))
+    return tuple(n for n in unique if not any(n.startswith(o + "/") for o in unique if o != n))
+
+
+def _parse(relpath: str, data: bytes, kind: str | None) -> DocFacts | Problem:
+    """Facts of one file's bytes (a module attribute, so a test can count the parses)."""
+    return facts_mod._parse(relpath, data, kind, False)
+
+
+def _source_key(src: FeatureSource) -> SourceKey:
+    return (
+        src.id,
+        src.layout,
+        src.path,
+        src.archived,
+        tuple(src.documents.items()),
+        tuple(src.extras),
+        tuple(src.checklist_files),
+        tuple(src.requirement_files),
+        src.in_progress_sections,
+    )
+
+
+def _source_from(key: SourceKey) -> FeatureSource:
+    fid, layout, path, archived, docs, extras, checklists, reqs, sections = key
+    return FeatureSource(
+        fid,
+        layout,
+        path,
+        archived,
+        dict(docs),
+        [tuple(e) for e in extras],  # type: ignore[misc]
+        list(checklists),
+        list(reqs),
+        tuple(sections),
+    )
+
+
+def feature_files(src: FeatureSource) -> list[str]:
+    """Every file the feature is read from (its documents, checklists, requirements)."""
+    out = [p for p in src.documents.values() if p]
+    out += [p for _, p in src.extras]
+    out += src.checklist_files
+    out += src.requirement_files
+    return list(dict.fromkeys(out))
+
+
+class TreeCache:
+    """What the portfolio knows about commits and contents (see the module docstring)."""
+
+    def __init__(self, store: Path | None) -> None:
+        self.store = store
+        self.lock = threading.Lock()
+        self.facts: dict[tuple[str, str | None, str], Any] = {}  # packed or DocFacts
+        self.files: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
+        self.shapes: dict[bytes, tuple[SourceKey, ...]] = {}
+        self.last: dict[str, dict[str, tuple[float, str]]] = {}
+        self.configs: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {}
+        # not persisted: built features by (source, contents, board entries, columns)
+        self.features: dict[Any, tuple[Feature, list[Problem]]] = {}
+        self._dirty = False
+        self._loaded = store is None
+
+    # -- facts -------------------------------------------------------------------------
+
+    def doc_facts(
+        self, relpath: str, cid: str, kind: str | None, data: Callable[[], bytes | None]
+    ) -> DocFacts | Problem:
+        key = (cid, kind, relpath)
+        hit = self.facts.get(key)
+        if isinstance(hit, DocFacts):
+            return hit
+        if isinstance(hit, bytes):
+            try:
+                found = DocFacts(relpath, *marshal.loads(hit))
+                self.facts[key] = found
+                return found
+            except (ValueError, TypeError, EOFError):
+                pass
+        raw = data()
+        if raw is None:
+            return Problem(relpath, "cannot be read")
+        parsed = _parse(relpath, raw, kind)
+        if isinstance(parsed, DocFacts):
+            self.facts[key] = parsed
+            self._dirty = True
+        return parsed
+
+    def note(self) -> None:
+        self._dirty = True
+
+    # -- persistence -------------------------------------------------------------------
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        assert self.store is not None
+        try:
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(self.store, flags)
+            with os.fdopen(fd, "rb") as fh:
+                if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    return
+                blob = fh.read(512 * 1024 * 1024)
+        except OSError:
+            return
+        head = len(_MAGIC)
+        mac, payload = blob[head : head + 32], blob[head + 32 :]
+        if not blob.startswith(_MAGIC) or not facts_mod.compare_digest(
+            mac, facts_mod._mac(payload)
+        ):
+            return  # not written by this user's sdd-tui
+        try:
+            data = marshal.loads(payload)
+            if data[0] != FORMAT or data[1] != __version__:
+                return
+            facts, files, shapes, last, configs = data[2:7]
+            self.facts = {tuple(k): v for k, v in facts}
+            self.files = {tuple(k): v for k, v in files}
+            self.shapes = dict(shapes)
+            self.last = dict(last)
+            self.configs = dict(configs)
+        except (ValueError, TypeError, EOFError, IndexError):
+            self.facts, self.files, self.shapes, self.last, self.configs = {}, {}, {}, {}, {}
+
+    def save(self) -> None:
+        if self.store is None or not self._dirty:
+            return
+        facts = [
+            (k, marshal.dumps(facts_mod._fields(v)) if isinstance(v, DocFacts) else v)
+            for k, v in self.facts.items()
+        ]
+        try:
+            payload = marshal.dumps(
+                (
+                    FORMAT,
+                    __version__,
+                    facts,
+                    list(self.files.items()),
+                    self.shapes,
+                    self.last,
+                    self.configs,
+                )
+            )
+            make_cache_folder(self.store.parent)
+            blob = _MAGIC + facts_mod._mac(payload) + payload
+            replace_bytes(self.store, blob, mode=0o600, durable=False)
+            self._dirty = False
+        except (OSError, ValueError):
+            pass  # only a cache
+
+
+_CACHES: dict[str, TreeCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def tree_cache(root: Path) -> TreeCache:
+    """The cache of the workspace at ``root`` (one per process and store: the UI's second
+    look at the portfolio reuses the features the first one built)."""
+    store = facts_mod.default_store(root).with_name(CACHE_NAME)
+    with _CACHES_LOCK:
+        cache = _CACHES.get(str(store))
+        if cache is None:
+            cache = _CACHES[str(store)] = TreeCache(store)
+    return cache
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+class Contents:
+    """The files of one place: content ids and bytes, by root-relative path."""
+
+    def __init__(
+        self, ids: dict[str, str], data: Callable[[str], bytes | None], live: bool
+    ) -> None:
+        self.ids = ids
+        self._data = data
+        self.live = live
+
+    def raw(self, relpath: str) -> bytes | None:
+        return self._data(relpath) if relpath in self.ids else None
+
+
+class _Facts:
+    """The loader's ``facts.get`` over a place's contents and the content-keyed cache."""
+
+    def __init__(self, cache: TreeCache, contents: Contents) -> None:
+        self.cache = cache
+        self.contents = contents
+
+    def get(self, root: Path, relpath: str, kind: str | None) -> DocFacts | Problem:
+        cid = self.contents.ids.get(relpath)
+        if cid is None:
+            return Problem(relpath, "not a regular file in this place")
+        return self.cache.doc_facts(relpath, cid, kind, lambda: self.contents.raw(relpath))
+
+
+def discover_shape(cache: TreeCache, paths: list[str], scratch: Path) -> list[FeatureSource]:
+    """The features the layouts find in a tree holding ``paths``: their discovery run on a
+    skeleton of empty files under ``scratch`` (cached by the set of paths and layouts)."""
+    from sdd_tui import layouts
+
+    key = facts_mod._digest(
+        "\0".join([*(lay.name for lay in layouts.all_layouts()), "", *sorted(paths)]).encode(
+            "utf-8", "surrogateescape"
+        )
+    )
+    known = cache.shapes.get(key)
+    if known is None:
+        from sdd_tui.workspace.discover import discover
+
+        _make_skeleton(scratch, paths)
+        try:
+            sources, _ = discover(scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        known = tuple(_source_key(s) for s in sources)
+        cache.shapes[key] = known
+        cache.note()
+    return [_source_from(k) for k in known]
+
+
+def _make_skeleton(scratch: Path, paths: list[str]) -> None:
+    shutil.rmtree(scratch, ignore_errors=True)
+    make_cache_folder(scratch.parent)  # with its .gitignore, as the parse cache makes it
+    scratch.mkdir(mode=0o700)
+    made: set[str] = set()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for path in paths:
+        folder, _, _ = path.rpartition("/")
+        if folder and folder not in made:
+            os.makedirs(scratch / folder, exist_ok=True)
+            made.add(folder)
+        with contextlib.suppress(OSError):  # a name used as a file and a folder: skipped
+            os.close(os.open(scratch / path, flags, 0o600))
+
+
+def columns_of(cache: TreeCache, root: Path, contents: Contents) -> tuple[Columns, list[str]]:
+    """The board's columns from the place's ``.sdd/config.yaml`` (validated through the
+    current workspace's config cache: nothing is written in the other place)."""
+    cid = contents.ids.get(CONFIG_PATH)
+    if cid is None:
+        return Columns(DEFAULT_COLUMNS), []
+    hit = cache.configs.get(cid)
+    if hit is None:
+        raw = contents.raw(CONFIG_PATH)
+        if raw is None:
+            return Columns(DEFAULT_COLUMNS), []
+        from sdd_tui.workspace.config_cache import load_config_view
+
+        view, problems = load_config_view(root, raw, CONFIG_PATH)
+        hit = (tuple(view.column_ids), {p.path: p.message for p in problems})
+        cache.configs[cid] = hit
+        cache.note()
+    return Columns(hit[0]), list(hit[1].values())
+
+
+def place_features(
+    cache: TreeCache,
+    root: Path,
+    sources: list[FeatureSource],
+    contents: Contents,
+    *,
+    branch: str,
+) -> list[Feature]:
+    """Each source's feature, read-only on ``branch``; one built per distinct content."""
+    import json
+
+    columns, _ = columns_of(cache, root, contents)
+    board_raw = contents.raw(BOARD_PATH)
+    board, _ = load_board(board_raw, BOARD_PATH)
+    by_feature: dict[str, dict[str, Any]] = {}
+    for key, value in board.get("tasks", {}).items():
+        fid, _, _ = key.rpartition("/")
+        by_feature.setdefault(fid, {})[key] = value
+    facts = _Facts(cache, contents)
+    out: list[Feature] = []
+    for src in sources:
+        entries = by_feature.get(src.id, {})
+        key = (
+            _source_key(src),
+            tuple(contents.ids.get(p) for p in feature_files(src)),
+            json.dumps(entries, sort_keys=True, default=str) if entries else "",
+            columns,
+        )
+        built = cache.features.get(key)
+        if built is None:
+            from sdd_tui.workspace.loader import feature_from
+
+            built = feature_from(root, src, facts, entries, columns)
+            cache.features[key] = built
+        out.append(dataclasses.replace(built[0], read_only=True, branch=branch))
+    return out
