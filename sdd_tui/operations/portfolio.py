@@ -10,6 +10,7 @@ read, a history too long to walk) ends up in ``Portfolio.messages``, never as a 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from sdd_tui.workspace.git_places import Change, GitTrouble
 from sdd_tui.workspace.tree_features import (
     STATE_FILES,
     Contents,
+    Skeleton,
     TreeCache,
     discover_shape,
     feature_files,
@@ -99,11 +101,14 @@ class _Reading:
         self.tops = territory()
         self.reader = git_places.ObjectReader(info.toplevel)
         self.skipped: list[Place] = []
-        self.scratch = cache_scratch(root)
+        self.skeleton = Skeleton(cache_scratch(root))
         self._cut: dict[str, dict[str, Change]] | None = None  # a cut walk's findings
+        # counts by the ids of a feature's parts, each kept alive beside its counts
+        self._counted: dict[tuple[int, ...], tuple[tuple[str, int, int, int, int], Feature]] = {}
 
     def close(self) -> None:
         self.reader.close()
+        self.skeleton.remove()
 
     def rows(self, places: list[Place]) -> list[PortfolioRow]:
         self._walk([p.commit for p in places if p.commit])
@@ -185,7 +190,7 @@ class _Reading:
 
         contents = Contents(ids, data, live=False)
         paths = [p for p in ids if p not in STATE_FILES]
-        sources = discover_shape(self.cache, paths, self.scratch)
+        sources = discover_shape(self.cache, paths, self.skeleton)
         changes = self._changes(place.commit)
         return self._rows(place, sources, contents, changes, dirty=set())
 
@@ -249,11 +254,14 @@ class _Reading:
         folder: Path | None = None,
     ) -> list[PortfolioRow]:
         sources = [s for s in sources if not s.archived]
-        features = place_features(self.cache, self.root, sources, contents, branch=place.name)
-        return [
-            self._row(place, f, feature_files(s), changes, dirty, folder, None)
-            for s, f in zip(sources, features, strict=True)
-        ]
+        built = place_features(self.cache, self.root, sources, contents)
+        out = []
+        for src, base in zip(sources, built, strict=True):
+            # one feature object is shared by the places holding the same files: the row's
+            # copy says which branch it is on
+            feature = dataclasses.replace(base, read_only=True, branch=place.name)
+            out.append(self._row(place, feature, feature_files(src), changes, dirty, folder, None))
+        return out
 
     def _row(
         self,
@@ -277,22 +285,36 @@ class _Reading:
 
         times = [c for c in map(when, files) if c is not None]
         last = max(times, key=lambda c: c[0]) if times else None
-        stale = _stale(feature, when)
-        tests_passing = None if failing is None else failing == 0
-        stage = feature_stage(feature, tests_passing=tests_passing)
+        counts = self._counts(feature, failing)
         return PortfolioRow(
-            place=place,
-            feature=feature,
-            stage=stage.name,
-            done=feature.done_count,
-            total=len(feature.tasks),
-            in_progress=sum(1 for t in feature.tasks if t.column == "in_progress"),
-            open_clarifications=len(feature.clarifications),
+            place,
+            feature,
+            *counts,
             failing_tests=failing,
-            plan_stale=stale,
+            plan_stale=_stale(feature, when),
             changed_at=last[0] if last else None,
             changed_by=last[1] if last else None,
         )
+
+    def _counts(self, feature: Feature, failing: int | None) -> tuple[str, int, int, int, int]:
+        """Stage, done, total, in progress, open clarifications (once per feature's
+        contents: the tasks of a feature fifty branches share are counted once)."""
+        key = (id(feature.tasks), id(feature.clarifications), id(feature.documents), failing)
+        known = self._counted.get(key)
+        if known is None:
+            tests_passing = None if failing is None else failing == 0
+            stage = feature_stage(feature, tests_passing=tests_passing)
+            tasks = feature.tasks
+            counts = (
+                stage.name,
+                sum(1 for t in tasks if t.done),
+                len(tasks),
+                sum(1 for t in tasks if t.column == "in_progress"),
+                len(feature.clarifications),
+            )
+            self._counted[key] = (counts, feature)
+            return counts
+        return known[0]
 
 
 def _stale(feature: Feature, when) -> bool | None:  # type: ignore[no-untyped-def]
@@ -320,25 +342,30 @@ def _doc_paths(feature: Feature) -> list[str]:
 
 
 def _failing(loaded) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Feature id -> failing test cases linked to it, when the worktree has results."""
-    from sdd_tui.operations.linked_results import LinkedResults
+    """Feature id -> failing test cases linked to it (the links ``sdd-tui tests`` and the
+    Tests pane make); empty when the worktree has no results."""
+    from sdd_tui.workspace.results import LOCATIONS, result_files
 
-    results = LinkedResults()
+    root = loaded.root
+    config = loaded.config
+    globs = config.tests.junit if config is not None and config.tests.junit else None
+    if not result_files(root, globs) and not any(os.path.lexists(root / r) for r in LOCATIONS):
+        return {}  # the usual case, decided without importing the results' parsers
+    from sdd_tui.operations.trace import analyse_cases, build_trace
+    from sdd_tui.workspace.results import load_snapshot
+
     try:
-        results.refresh(loaded, None)
-    except Exception:
+        snap = load_snapshot(root, globs)
+    except Exception:  # a result file that cannot be read: no figures, as without results
         return {}
-    snap = results.results
-    if snap is None or not snap.cases:
+    cases = snap.results.cases
+    if not cases:
         return {}
-    trace = results.full_trace()
-    if trace is None:
-        return {}
+    ws = loaded.workspace
+    trace = build_trace(ws, cases, analyse_cases(cases, ws.root))
     out: dict[str, int] = {}
-    for f in loaded.workspace.features:
-        failing = set()
-        for t in f.tasks:
-            failing.update(id(c) for c in trace.task_tests(f, t) if c.failing)
+    for f in ws.features:
+        failing = {id(c) for t in f.tasks for c in trace.task_tests(f, t) if c.failing}
         out[f.id] = len(failing)
     return out
 

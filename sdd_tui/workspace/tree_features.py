@@ -19,7 +19,6 @@ so none of these goes stale; a second process reads no git object for a commit i
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import marshal
 import os
 import shutil
@@ -31,6 +30,7 @@ from typing import Any
 
 from sdd_tui import __version__
 from sdd_tui.formats.board_state import load_board
+from sdd_tui.gcpolicy import paused
 from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Columns, Feature, Problem
 from sdd_tui.workspace import facts as facts_mod
@@ -112,7 +112,9 @@ class TreeCache:
         self.shapes: dict[bytes, tuple[SourceKey, ...]] = {}
         self.last: dict[str, dict[str, tuple[float, str]]] = {}
         self.configs: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {}
-        # not persisted: built features by (source, contents, board entries, columns)
+        self.boards: dict[str, dict[str, Any]] = {}  # board.json content id -> its tasks
+        # built features by (source, contents, board, columns): pickled on disk, so that a
+        # second process builds none of the features it saw before
         self.features: dict[Any, tuple[Feature, list[Problem]]] = {}
         self._dirty = False
         self._loaded = store is None
@@ -171,14 +173,20 @@ class TreeCache:
             data = marshal.loads(payload)
             if data[0] != FORMAT or data[1] != __version__:
                 return
-            facts, files, shapes, last, configs = data[2:7]
+            facts, files, shapes, last, configs, boards, features = data[2:9]
             self.facts = {tuple(k): v for k, v in facts}
             self.files = {tuple(k): v for k, v in files}
             self.shapes = dict(shapes)
             self.last = dict(last)
             self.configs = dict(configs)
-        except (ValueError, TypeError, EOFError, IndexError):
-            self.facts, self.files, self.shapes, self.last, self.configs = {}, {}, {}, {}, {}
+            self.boards = dict(boards)
+            import pickle  # authenticated above: written by this user's sdd-tui
+
+            with paused():
+                self.features = dict(pickle.loads(features))
+        except Exception:  # anything odd about a cache means "read again"
+            self.facts, self.files, self.shapes, self.last = {}, {}, {}, {}
+            self.configs, self.boards, self.features = {}, {}, {}
 
     def save(self) -> None:
         if self.store is None or not self._dirty:
@@ -188,6 +196,9 @@ class TreeCache:
             for k, v in self.facts.items()
         ]
         try:
+            import pickle
+
+            features = pickle.dumps(list(self.features.items()), protocol=pickle.HIGHEST_PROTOCOL)
             payload = marshal.dumps(
                 (
                     FORMAT,
@@ -197,14 +208,16 @@ class TreeCache:
                     self.shapes,
                     self.last,
                     self.configs,
+                    self.boards,
+                    features,
                 )
             )
             make_cache_folder(self.store.parent)
             blob = _MAGIC + facts_mod._mac(payload) + payload
             replace_bytes(self.store, blob, mode=0o600, durable=False)
             self._dirty = False
-        except (OSError, ValueError):
-            pass  # only a cache
+        except (OSError, ValueError, TypeError, AttributeError, RecursionError):
+            pass  # only a cache (a value marshal or pickle cannot hold: not saved)
 
 
 _CACHES: dict[str, TreeCache] = {}
@@ -253,9 +266,58 @@ class _Facts:
         return self.cache.doc_facts(relpath, cid, kind, lambda: self.contents.raw(relpath))
 
 
-def discover_shape(cache: TreeCache, paths: list[str], scratch: Path) -> list[FeatureSource]:
-    """The features the layouts find in a tree holding ``paths``: their discovery run on a
-    skeleton of empty files under ``scratch`` (cached by the set of paths and layouts)."""
+class Skeleton:
+    """A folder of empty files laid out as a tree's paths, for the layouts' discovery.
+
+    Kept between trees and changed by their difference (branches differ by a few files),
+    removed by ``remove``.  Only its own private folder is ever written."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.paths: set[str] = set()
+        self._made = False
+
+    def show(self, paths: list[str]) -> Path:
+        wanted = set(paths)
+        if not self._made:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            make_cache_folder(self.folder.parent)  # with its .gitignore, as the parse cache
+            self.folder.mkdir(mode=0o700)
+            self._made = True
+        gone = self.paths - wanted
+        for path in gone:
+            with contextlib.suppress(OSError):
+                os.unlink(self.folder / path)
+        for folder in sorted({p.rpartition("/")[0] for p in gone}, key=len, reverse=True):
+            while folder:  # folders left empty would still be seen by discovery
+                try:
+                    os.rmdir(self.folder / folder)
+                except OSError:
+                    break
+                folder = folder.rpartition("/")[0]
+        made: set[str] = set()
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        for path in sorted(wanted - self.paths):
+            folder = path.rpartition("/")[0]
+            if folder and folder not in made:
+                with contextlib.suppress(OSError):
+                    os.makedirs(self.folder / folder, exist_ok=True)
+                made.add(folder)
+            with contextlib.suppress(OSError):  # a name used as a file and a folder: skipped
+                os.close(os.open(self.folder / path, flags, 0o600))
+        self.paths = wanted
+        return self.folder
+
+    def remove(self) -> None:
+        if self._made:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._made = False
+            self.paths = set()
+
+
+def discover_shape(cache: TreeCache, paths: list[str], skeleton: Skeleton) -> list[FeatureSource]:
+    """The features the layouts find in a tree holding ``paths``: their discovery run on
+    ``skeleton`` (cached by the set of paths and the layouts registered)."""
     from sdd_tui import layouts
 
     key = facts_mod._digest(
@@ -267,30 +329,11 @@ def discover_shape(cache: TreeCache, paths: list[str], scratch: Path) -> list[Fe
     if known is None:
         from sdd_tui.workspace.discover import discover
 
-        _make_skeleton(scratch, paths)
-        try:
-            sources, _ = discover(scratch)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        sources, _ = discover(skeleton.show(paths))
         known = tuple(_source_key(s) for s in sources)
         cache.shapes[key] = known
         cache.note()
     return [_source_from(k) for k in known]
-
-
-def _make_skeleton(scratch: Path, paths: list[str]) -> None:
-    shutil.rmtree(scratch, ignore_errors=True)
-    make_cache_folder(scratch.parent)  # with its .gitignore, as the parse cache makes it
-    scratch.mkdir(mode=0o700)
-    made: set[str] = set()
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    for path in paths:
-        folder, _, _ = path.rpartition("/")
-        if folder and folder not in made:
-            os.makedirs(scratch / folder, exist_ok=True)
-            made.add(folder)
-        with contextlib.suppress(OSError):  # a name used as a file and a folder: skipped
-            os.close(os.open(scratch / path, flags, 0o600))
 
 
 def columns_of(cache: TreeCache, root: Path, contents: Contents) -> tuple[Columns, list[str]]:
@@ -313,24 +356,28 @@ def columns_of(cache: TreeCache, root: Path, contents: Contents) -> tuple[Column
     return Columns(hit[0]), list(hit[1].values())
 
 
-def place_features(
-    cache: TreeCache,
-    root: Path,
-    sources: list[FeatureSource],
-    contents: Contents,
-    *,
-    branch: str,
-) -> list[Feature]:
-    """Each source's feature, read-only on ``branch``; one built per distinct content."""
-    import json
+def board_of(cache: TreeCache, contents: Contents) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(content id, feature id -> its board.json entries) of the place's board."""
+    cid = contents.ids.get(BOARD_PATH, "")
+    hit = cache.boards.get(cid) if cid else {}
+    if hit is None:
+        board, _ = load_board(contents.raw(BOARD_PATH), BOARD_PATH)
+        hit = {}
+        for key, value in board.get("tasks", {}).items():
+            fid, _, _ = key.rpartition("/")
+            hit.setdefault(fid, {})[key] = value
+        cache.boards[cid] = hit
+        cache.note()
+    return cid, hit
 
+
+def place_features(
+    cache: TreeCache, root: Path, sources: list[FeatureSource], contents: Contents
+) -> list[Feature]:
+    """Each source's feature as built from the place's contents (shared between places
+    whose feature files, board and columns are the same: callers mark them read-only)."""
     columns, _ = columns_of(cache, root, contents)
-    board_raw = contents.raw(BOARD_PATH)
-    board, _ = load_board(board_raw, BOARD_PATH)
-    by_feature: dict[str, dict[str, Any]] = {}
-    for key, value in board.get("tasks", {}).items():
-        fid, _, _ = key.rpartition("/")
-        by_feature.setdefault(fid, {})[key] = value
+    board_id, by_feature = board_of(cache, contents)
     facts = _Facts(cache, contents)
     out: list[Feature] = []
     for src in sources:
@@ -338,8 +385,8 @@ def place_features(
         key = (
             _source_key(src),
             tuple(contents.ids.get(p) for p in feature_files(src)),
-            json.dumps(entries, sort_keys=True, default=str) if entries else "",
-            columns,
+            board_id if entries else "",
+            columns.ids,
         )
         built = cache.features.get(key)
         if built is None:
@@ -347,5 +394,6 @@ def place_features(
 
             built = feature_from(root, src, facts, entries, columns)
             cache.features[key] = built
-        out.append(dataclasses.replace(built[0], read_only=True, branch=branch))
+            cache.note()
+        out.append(built[0])
     return out
