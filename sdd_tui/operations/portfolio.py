@@ -34,6 +34,7 @@ from sdd_tui.workspace.tree_features import (
 )
 
 NOT_IN_GIT = "the portfolio needs a git repository (this folder is in none)"
+NO_GIT = "git is not installed: the portfolio needs it"
 
 
 def read_portfolio(root: Path, *, remotes: bool = False) -> Portfolio:
@@ -42,7 +43,11 @@ def read_portfolio(root: Path, *, remotes: bool = False) -> Portfolio:
     ``remotes``: remote-tracking branches too.  Never raises for git trouble (see the
     module docstring); outside a repository ``in_git`` is False.
     """
+    import shutil
+
     root = Path(root).resolve()
+    if shutil.which("git") is None:
+        return Portfolio((), (), (NO_GIT,), in_git=False)
     info = git_places.repo_info(root)
     if info is None:
         return Portfolio((), (), (NOT_IN_GIT,), in_git=False)
