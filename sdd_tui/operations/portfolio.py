@@ -55,6 +55,8 @@ def read_portfolio(root: Path, *, remotes: bool = False) -> Portfolio:
         places, notes = git_places.list_places(info.toplevel, remotes)
     except GitTrouble as exc:
         return Portfolio((), (), (f"git: {exc}",))
+    except Exception as exc:  # odd output of an unusual git: a message, not a traceback
+        return Portfolio((), (), (f"git: cannot list branches ({type(exc).__name__}: {exc})",))
     if info.shallow:
         notes.append(
             "shallow clone: history stops at its first commit, older changes are not dated"
@@ -65,11 +67,22 @@ def read_portfolio(root: Path, *, remotes: bool = False) -> Portfolio:
         reading = _Reading(root, info, cache, notes)
         try:
             rows = reading.rows(places)
+            cache.forget_unused()  # commits and contents no place shows now
         finally:
             reading.close()
             cache.save()
     shown = tuple(p for p in places if p not in reading.skipped)
     return Portfolio(tuple(rows), shown, tuple(notes))
+
+
+def place_root(root: Path, place: Place) -> Path | None:
+    """Where the workspace ``root`` is in a live place's worktree (the app switches there
+    to open its features live); None for a place read from git objects."""
+    if place.path is None:
+        return None
+    info = git_places.repo_info(Path(root).resolve())
+    prefix = info.prefix if info is not None else ""
+    return Path(place.path) / prefix
 
 
 def read_document_at(root: Path, commit: str, path: str) -> ParsedDoc | None:
@@ -134,11 +147,17 @@ class _Reading:
             except OSError as exc:
                 self.notes.append(f"{_label(place)}: cannot be read ({exc.strerror or exc})")
                 self.skipped.append(place)
+            except Exception as exc:  # a layout plugin's error, odd git output: one place lost,
+                # the others shown (the UI calls this from a worker: never a traceback)
+                self.notes.append(f"{_label(place)}: cannot be read ({type(exc).__name__}: {exc})")
+                self.skipped.append(place)
         return out
 
     # -- last changes ----------------------------------------------------------------------
 
     def _walk(self, tips: list[str]) -> None:
+        for tip in tips:
+            self.cache.use(tip)
         todo = [t for t in dict.fromkeys(tips) if t not in self.cache.last]
         if not todo:
             return
@@ -171,6 +190,7 @@ class _Reading:
     def _tree(self, place: Place) -> list[PortfolioRow]:
         assert place.commit is not None
         key = (place.commit, self.info.prefix, self.tops)
+        self.cache.use(key)
         listed = self.cache.files.get(key)
         if listed is None:
             files = git_places.tree_files(

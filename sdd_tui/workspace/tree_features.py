@@ -118,6 +118,28 @@ class TreeCache:
         self.features: dict[Any, tuple[Feature, list[Problem]]] = {}
         self._dirty = False
         self._loaded = store is None
+        self._used: set[Any] = set()  # keys of files, last, shapes and features read now
+
+    def use(self, key: Any) -> None:
+        self._used.add(key)
+
+    def forget_unused(self) -> None:
+        """Drop what this read did not use (branches gone, contents replaced), so that
+        the cache holds about one portfolio, not its whole history."""
+        used, self._used = self._used, set()
+        before = len(self.files) + len(self.last) + len(self.shapes) + len(self.features)
+        self.files = {k: v for k, v in self.files.items() if k in used}
+        self.last = {k: v for k, v in self.last.items() if k in used}
+        self.shapes = {k: v for k, v in self.shapes.items() if k in used}
+        self.features = {k: v for k, v in self.features.items() if k in used}
+        after = len(self.files) + len(self.last) + len(self.shapes) + len(self.features)
+        if after == before:
+            return
+        contents = {cid for key in self.features for cid in key[1]}
+        self.facts = {k: v for k, v in self.facts.items() if k[0] in contents}
+        self.boards = {k: v for k, v in self.boards.items() if k in contents}
+        self.configs = {k: v for k, v in self.configs.items() if k in contents}
+        self._dirty = True
 
     # -- facts -------------------------------------------------------------------------
 
@@ -325,6 +347,7 @@ def discover_shape(cache: TreeCache, paths: list[str], skeleton: Skeleton) -> li
             "utf-8", "surrogateescape"
         )
     )
+    cache.use(key)
     known = cache.shapes.get(key)
     if known is None:
         from sdd_tui.workspace.discover import discover
@@ -378,16 +401,18 @@ def place_features(
     whose feature files, board and columns are the same: callers mark them read-only)."""
     columns, _ = columns_of(cache, root, contents)
     board_id, by_feature = board_of(cache, contents)
+    config_id = contents.ids.get(CONFIG_PATH, "")  # kept in the key: its cache entry lives on
     facts = _Facts(cache, contents)
     out: list[Feature] = []
     for src in sources:
         entries = by_feature.get(src.id, {})
         key = (
             _source_key(src),
-            tuple(contents.ids.get(p) for p in feature_files(src)),
+            (*(contents.ids.get(p) for p in feature_files(src)), config_id, board_id),
             board_id if entries else "",
             columns.ids,
         )
+        cache.use(key)
         built = cache.features.get(key)
         if built is None:
             from sdd_tui.workspace.loader import feature_from
