@@ -285,7 +285,8 @@ class _Reading:
             # one feature object is shared by the places holding the same files: the row's
             # copy says which branch it is on
             feature = dataclasses.replace(base, read_only=True, branch=place.name)
-            out.append(self._row(place, feature, feature_files(src), changes, dirty, folder, None))
+            files = self.cache.about(src)[1]
+            out.append(self._row(place, feature, files, changes, dirty, folder, None))
         return out
 
     def _row(

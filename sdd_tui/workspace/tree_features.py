@@ -119,6 +119,17 @@ class TreeCache:
         self._dirty = False
         self._loaded = store is None
         self._used: set[Any] = set()  # keys of files, last, shapes and features read now
+        # not persisted: each set of paths' sources, built once per process, with their
+        # keys and files (by the source's id: the sources live as long as this memo)
+        self.sources: dict[bytes, list[FeatureSource]] = {}
+        self.source_facts: dict[int, tuple[SourceKey, list[str]]] = {}
+
+    def about(self, src: FeatureSource) -> tuple[SourceKey, list[str]]:
+        """(key, files) of a source ``discover_shape`` returned."""
+        hit = self.source_facts.get(id(src))
+        if hit is None:
+            hit = (_source_key(src), feature_files(src))
+        return hit
 
     def use(self, key: Any) -> None:
         self._used.add(key)
@@ -348,6 +359,9 @@ def discover_shape(cache: TreeCache, paths: list[str], skeleton: Skeleton) -> li
         )
     )
     cache.use(key)
+    made = cache.sources.get(key)
+    if made is not None:
+        return made
     known = cache.shapes.get(key)
     if known is None:
         from sdd_tui.workspace.discover import discover
@@ -356,7 +370,11 @@ def discover_shape(cache: TreeCache, paths: list[str], skeleton: Skeleton) -> li
         known = tuple(_source_key(s) for s in sources)
         cache.shapes[key] = known
         cache.note()
-    return [_source_from(k) for k in known]
+    made = [_source_from(k) for k in known]
+    cache.sources[key] = made
+    for k, src in zip(known, made, strict=True):
+        cache.source_facts[id(src)] = (k, feature_files(src))
+    return made
 
 
 def columns_of(cache: TreeCache, root: Path, contents: Contents) -> tuple[Columns, list[str]]:
@@ -406,9 +424,10 @@ def place_features(
     out: list[Feature] = []
     for src in sources:
         entries = by_feature.get(src.id, {})
+        src_key, files = cache.about(src)
         key = (
-            _source_key(src),
-            (*(contents.ids.get(p) for p in feature_files(src)), config_id, board_id),
+            src_key,
+            (*(contents.ids.get(p) for p in files), config_id, board_id),
             board_id if entries else "",
             columns.ids,
         )
