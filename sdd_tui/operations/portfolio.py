@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sdd_tui.model.places import Place, Portfolio, PortfolioRow
 from sdd_tui.model.source import FeatureSource
@@ -33,15 +34,22 @@ from sdd_tui.workspace.tree_features import (
     tree_cache,
 )
 
+if TYPE_CHECKING:
+    from sdd_tui.workspace.snapshot import Loaded
+
 NOT_IN_GIT = "the portfolio needs a git repository (this folder is in none)"
 NO_GIT = "git is not installed: the portfolio needs it"
 
 
-def read_portfolio(root: Path, *, remotes: bool = False) -> Portfolio:
+def read_portfolio(
+    root: Path, *, remotes: bool = False, current: Loaded | None = None
+) -> Portfolio:
     """Every feature of every place of the repository holding the workspace ``root``.
 
-    ``remotes``: remote-tracking branches too.  Never raises for git trouble (see the
-    module docstring); outside a repository ``in_git`` is False.
+    ``remotes``: remote-tracking branches too.  ``current``: a complete snapshot of
+    ``root`` the caller holds (the UI's session), used instead of loading it again.
+    Never raises for git trouble (see the module docstring); outside a repository
+    ``in_git`` is False.
     """
     import shutil
 
@@ -65,6 +73,8 @@ def read_portfolio(root: Path, *, remotes: bool = False) -> Portfolio:
     with cache.lock:
         cache.load()
         reading = _Reading(root, info, cache, notes)
+        if current is not None and not current.partial and Path(current.root).resolve() == root:
+            reading.loaded = current
         try:
             rows = reading.rows(places)
             cache.forget_unused()  # commits and contents no place shows now
@@ -121,6 +131,7 @@ class _Reading:
         self.skipped: list[Place] = []
         self.skeleton = Skeleton(cache_scratch(root))
         self._cut: dict[str, dict[str, Change]] | None = None  # a cut walk's findings
+        self.loaded: Loaded | None = None  # the current worktree's snapshot, when given
         # counts by the ids of a feature's parts, each kept alive beside its counts
         self._counted: dict[tuple[int, ...], tuple[tuple[str, int, int, int, int], Feature]] = {}
 
@@ -253,7 +264,7 @@ class _Reading:
         """The worktree sdd-tui runs in: the loader's snapshot, its test results."""
         from sdd_tui.workspace.loader import load_root
 
-        loaded = load_root(self.root)
+        loaded = self.loaded if self.loaded is not None else load_root(self.root)
         features = [f for f in loaded.workspace.features if not f.archived]
         failing = _failing(loaded)
         dirty = git_places.dirty_paths(Path(place.path or self.root), self.info.prefix)

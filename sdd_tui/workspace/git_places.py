@@ -95,11 +95,18 @@ class Worktree:
 
 
 def worktrees(top: Path) -> list[Worktree]:
-    out = run_git(top, "worktree", "list", "--porcelain", "-z")
+    try:
+        text = run_git(top, "worktree", "list", "--porcelain", "-z").decode(
+            "utf-8", "surrogateescape"
+        )
+        sep = "\0"
+    except GitTrouble:  # git before 2.36 has no -z (a path with a newline is then cut)
+        text = run_git(top, "worktree", "list", "--porcelain").decode("utf-8", "surrogateescape")
+        sep = "\n"
     found: list[Worktree] = []
-    for block in out.decode("utf-8", "surrogateescape").split("\0\0"):
+    for block in text.split(sep + sep):
         fields: dict[str, str] = {}
-        for line in block.split("\0"):
+        for line in block.split(sep):
             key, _, value = line.partition(" ")
             if key:
                 fields[key] = value

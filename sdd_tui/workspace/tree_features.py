@@ -260,7 +260,8 @@ _CACHES_LOCK = threading.Lock()
 def tree_cache(root: Path) -> TreeCache:
     """The cache of the workspace at ``root`` (one per process and store: the UI's second
     look at the portfolio reuses the features the first one built)."""
-    store = facts_mod.default_store(root).with_name(CACHE_NAME)
+    parse = facts_mod.default_store(root)  # ``<key>-parse-cache.bin`` in the user's cache
+    store = parse.with_name(parse.name.replace(facts_mod.CACHE_NAME, CACHE_NAME))
     with _CACHES_LOCK:
         cache = _CACHES.get(str(store))
         if cache is None:

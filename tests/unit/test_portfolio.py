@@ -226,3 +226,29 @@ def test_no_git_program(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     p = read_portfolio(root)
     assert not p.in_git and p.rows == () and "git is not installed" in p.messages[0]
+
+
+def test_a_worktree_whose_folder_is_gone(tmp_path: Path) -> None:
+    import shutil
+
+    root = repo_with(tmp_path / "r", speckit("001-login", OPEN))
+    git(root, "worktree", "add", "-q", "-b", "lost", str(tmp_path / "lost"), "main")
+    shutil.rmtree(tmp_path / "lost")
+    p = read_portfolio(root)
+    assert any("lost" in m and "gone" in m for m in p.messages)
+    (row,) = rows_at(p, "lost", "001-login")  # its branch, from git objects
+    assert row.place.kind == "branch" and row.read_only
+
+
+def test_the_callers_snapshot_is_not_loaded_again(tmp_path: Path, monkeypatch) -> None:
+    from sdd_tui.workspace import loader
+
+    root = repo_with(tmp_path / "r", speckit("001-login", OPEN))
+    held = loader.load_root(root)
+
+    def no_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("loaded again")
+
+    monkeypatch.setattr(loader, "load_root", no_load)
+    (row,) = read_portfolio(root, current=held).rows
+    assert row.feature is held.workspace.features[0]
