@@ -256,7 +256,7 @@ class _Reading:
             blobs[relpath] = raw
             ids[relpath] = "b2:" + _digest(raw).hex()
         contents = Contents(ids, blobs.get, live=True)
-        dirty = git_places.dirty_paths(Path(place.path), self.info.prefix)
+        dirty = git_places.dirty_paths(Path(place.path), self.info.prefix, self.tops)
         changes = self._changes(place.commit)
         return self._rows(place, sources, contents, changes, dirty=dirty, folder=folder)
 
@@ -267,7 +267,7 @@ class _Reading:
         loaded = self.loaded if self.loaded is not None else load_root(self.root)
         features = [f for f in loaded.workspace.features if not f.archived]
         failing = _failing(loaded)
-        dirty = git_places.dirty_paths(Path(place.path or self.root), self.info.prefix)
+        dirty = git_places.dirty_paths(Path(place.path or self.root), self.info.prefix, self.tops)
         changes = self._changes(place.commit)
         by_id = {s.id: s for s in loaded.sources}
         out: list[PortfolioRow] = []

@@ -301,10 +301,10 @@ def tree_files(
     tops: tuple[str, ...],
     extra: tuple[str, ...] = (),
 ) -> dict[str, str] | None:
-    """Root-relative path -> blob id of every file below the ``tops`` folders of the
-    workspace root (``prefix`` inside the repository) at ``commit``, and of the ``extra``
-    files; symbolic links and submodules are left out (nothing is followed out of the
-    tree).  None: no such commit."""
+    """Root-relative path -> blob id of the workspace root's own files, of every file
+    below its ``tops`` folders (``prefix``: the root inside the repository) at ``commit``
+    and of the ``extra`` files; symbolic links and submodules are left out (nothing is
+    followed out of the tree).  None: no such commit."""
     tree = reader.commit_tree(commit)
     if tree is None:
         return None
@@ -313,6 +313,11 @@ def tree_files(
         if tree is None:
             return {}
     files: dict[str, str] = {}
+    for mode, name, oid in reader.tree(tree) or ():
+        # the root's own files (empty in a skeleton; read only when a feature names one):
+        # a layout may keep one there, as Zencoder's progress.md
+        if mode in ("100644", "100755") and _safe_name(name):
+            files[name] = oid
     for top in tops:
         sub: str | None = tree
         for part in top.split("/"):
@@ -429,12 +434,16 @@ def last_changes(
     return result, count >= limit
 
 
-def dirty_paths(folder: Path, prefix: str) -> set[str] | None:
+def dirty_paths(folder: Path, prefix: str, tops: tuple[str, ...]) -> set[str] | None:
     """Root-relative paths git reports as changed or untracked in the worktree at
-    ``folder`` (no optional locks: its index is not rewritten); None when git cannot tell."""
+    ``folder``, among the root's own files and those below ``tops`` and ``.sdd`` (the rest
+    of a big worktree is not looked at); no optional locks: its index is not rewritten.
+    None when git cannot tell."""
+    specs = [f":(top,literal){prefix}{t}" for t in (*tops, ".sdd")]
+    specs.append(f":(top,glob){_glob_escape(prefix)}*")
     try:
         out = run_git(
-            folder, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", prefix or "."
+            folder, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *specs
         )
     except GitTrouble:
         return None
@@ -452,3 +461,7 @@ def dirty_paths(folder: Path, prefix: str) -> set[str] | None:
         if path.startswith(prefix):
             found.add(path[len(prefix) :])
     return found
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]\\" else c for c in text)

@@ -31,6 +31,12 @@ OPENSPEC = {
     "openspec/changes/add-export/tasks.md": "## 1. Export\n- [ ] 1.1 CSV\n- [ ] 1.2 JSON\n",
 }
 
+ZENCODER = {
+    ".zencoder/specs/notify.md": "# Notify\n",
+    "progress.md": "# Progress\n\n## Completed Tasks\n- [x] Core models\n\n"
+    "## Upcoming Tasks\n- [ ] SMS\n- [ ] Queue\n",
+}
+
 
 def branch(
     root: Path,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers.git import git, init_repo, outside_any_repo
-from helpers.portfolio import KIRO, OPENSPEC, T0, branch, repo_with, speckit
+from helpers.portfolio import KIRO, OPENSPEC, T0, ZENCODER, branch, repo_with, speckit
 
 from sdd_tui.model.places import Portfolio, PortfolioRow
 from sdd_tui.operations.portfolio import read_document_at, read_portfolio
@@ -33,7 +33,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("team")
     root = repo_with(base / "repo", {**speckit("001-login", OPEN), ".sdd/.gitignore": "cache/\n"})
     done = branch(root, "all-done", speckit("001-login", DONE), date=T0 + 100)
-    branch(root, "layouts", {**KIRO, **OPENSPEC}, date=T0 + 200)
+    branch(root, "layouts", {**KIRO, **OPENSPEC, **ZENCODER}, date=T0 + 200)
     branch(root, "stale", {"specs/001-login/spec.md": "# Spec\n\nChanged.\n"}, date=T0 + 300)
     wt, det = base / "wt", base / "det"
     git(root, "worktree", "add", "-q", "-b", "wt-branch", str(wt), "main")
@@ -61,12 +61,14 @@ def test_a_feature_on_two_branches_is_two_rows_never_merged(team: dict) -> None:
     assert there.failing_tests is None  # no results read from git objects
 
 
-def test_kiro_and_openspec_features_on_a_branch(team: dict) -> None:
+def test_kiro_openspec_and_zencoder_features_on_a_branch(team: dict) -> None:
     rows = {r.feature.id: r for r in rows_at(team["plain"], "layouts")}
     assert rows["login"].feature.layout == "kiro"
     assert (rows["login"].done, rows["login"].total) == (1, 2)
     assert rows["add-export"].feature.layout == "openspec"
     assert (rows["add-export"].done, rows["add-export"].total) == (0, 2)
+    assert rows["notify"].feature.layout == "zencoder"  # its tasks in the root's progress.md
+    assert (rows["notify"].done, rows["notify"].total) == (1, 3)
     assert rows["001-login"].done == 1  # the branch has main's feature too
     assert all(r.feature.branch == "layouts" and r.read_only for r in rows.values())
 
