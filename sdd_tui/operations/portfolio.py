@@ -174,7 +174,7 @@ class _Reading:
             return
         try:
             found, cut = git_places.last_changes(
-                self.info.toplevel, todo, self.info.prefix, self.tops
+                self.info.toplevel, todo, self.info.prefix, self.tops, git_places.WALK_LIMIT
             )
         except GitTrouble as exc:
             self.notes.append(f"history could not be walked ({exc}); last changes not dated")

@@ -254,3 +254,26 @@ def test_the_callers_snapshot_is_not_loaded_again(tmp_path: Path, monkeypatch) -
     monkeypatch.setattr(loader, "load_root", no_load)
     (row,) = read_portfolio(root, current=held).rows
     assert row.feature is held.workspace.features[0]
+
+
+def test_a_plugin_layout_on_a_branch(tmp_path: Path) -> None:
+    from helpers.toy_layout import TOY
+
+    from sdd_tui.layouts import registered
+
+    root = repo_with(tmp_path / "r", speckit("001-login", OPEN))
+    toy = {".toy/game/brief.md": "# Brief\n", ".toy/game/todo.md": "- [x] a\n- [ ] b\n"}
+    branch(root, "toy", toy)
+    with registered(TOY):
+        (row,) = rows_at(read_portfolio(root), "toy", "game")
+    assert row.feature.layout == "toy" and (row.done, row.total) == (1, 2)
+    assert row.feature.documents["tasks"] == ".toy/game/todo.md"
+
+
+def test_a_history_too_long_to_walk(tmp_path: Path, monkeypatch) -> None:
+    root = repo_with(tmp_path / "r", speckit("001-login", OPEN))
+    branch(root, "b", speckit("001-login", DONE), date=T0 + 9)
+    monkeypatch.setattr(git_places, "WALK_LIMIT", 1)
+    p = read_portfolio(root)
+    assert any("history longer than 1 commits" in m for m in p.messages)
+    assert rows_at(p, "b", "001-login")[0].done == 3  # the rows are all there
