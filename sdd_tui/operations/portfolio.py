@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sdd_tui.model.places import Place, Portfolio, PortfolioRow
 from sdd_tui.model.source import FeatureSource
-from sdd_tui.model.workspace import Feature
+from sdd_tui.model.workspace import Feature, Workspace
 from sdd_tui.operations.stage import feature_stage
 from sdd_tui.workspace import git_places
 from sdd_tui.workspace.documents import ParsedDoc
@@ -29,6 +30,7 @@ from sdd_tui.workspace.tree_features import (
     TreeCache,
     discover_shape,
     feature_files,
+    place_config,
     place_features,
     territory,
     tree_cache,
@@ -258,7 +260,15 @@ class _Reading:
         contents = Contents(ids, blobs.get, live=True)
         dirty = git_places.dirty_paths(Path(place.path), self.info.prefix, self.tops)
         changes = self._changes(place.commit)
-        return self._rows(place, sources, contents, changes, dirty=dirty, folder=folder)
+        columns, _, junit = place_config(self.cache, self.root, contents)
+
+        def failing(features: list[Feature]) -> dict[str, int]:
+            ws = Workspace(str(folder), columns.ids, tuple(features), None, ())
+            return _failing(folder, junit, ws)
+
+        return self._rows(
+            place, sources, contents, changes, dirty=dirty, folder=folder, failing=failing
+        )
 
     def _current(self, place: Place) -> list[PortfolioRow]:
         """The worktree sdd-tui runs in: the loader's snapshot, its test results."""
@@ -266,7 +276,9 @@ class _Reading:
 
         loaded = self.loaded if self.loaded is not None else load_root(self.root)
         features = [f for f in loaded.workspace.features if not f.archived]
-        failing = _failing(loaded)
+        config = loaded.config
+        junit = config.tests.junit if config is not None and config.tests.junit else None
+        failing = _failing(loaded.root, junit, loaded.workspace)
         dirty = git_places.dirty_paths(Path(place.path or self.root), self.info.prefix, self.tops)
         changes = self._changes(place.commit)
         by_id = {s.id: s for s in loaded.sources}
@@ -288,17 +300,26 @@ class _Reading:
         *,
         dirty: set[str] | None,
         folder: Path | None = None,
+        failing: Callable[[list[Feature]], dict[str, int]] | None = None,
     ) -> list[PortfolioRow]:
         sources = [s for s in sources if not s.archived]
         built = place_features(self.cache, self.root, sources, contents)
-        out = []
-        for src, base in zip(sources, built, strict=True):
-            # one feature object is shared by the places holding the same files: the row's
-            # copy says which branch it is on
-            feature = dataclasses.replace(base, read_only=True, branch=place.name)
-            files = self.cache.about(src)[1]
-            out.append(self._row(place, feature, files, changes, dirty, folder, None))
-        return out
+        # one feature object is shared by the places holding the same files: the row's copy
+        # says which branch it is on
+        features = [dataclasses.replace(b, read_only=True, branch=place.name) for b in built]
+        counts = failing(features) if failing is not None else {}  # {}: no results there
+        return [
+            self._row(
+                place,
+                feature,
+                self.cache.about(src)[1],
+                changes,
+                dirty,
+                folder,
+                counts.get(feature.id, 0) if counts else None,
+            )
+            for src, feature in zip(sources, features, strict=True)
+        ]
 
     def _row(
         self,
@@ -378,14 +399,12 @@ def _doc_paths(feature: Feature) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _failing(loaded) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _failing(root: Path, globs, ws: Workspace) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Feature id -> failing test cases linked to it (the links ``sdd-tui tests`` and the
-    Tests pane make); empty when the worktree has no results."""
+    Tests pane make) in the worktree at ``root``; empty when it has no results."""
     from sdd_tui.workspace.results import LOCATIONS, result_files
 
-    root = loaded.root
-    config = loaded.config
-    globs = config.tests.junit if config is not None and config.tests.junit else None
+    globs = list(globs) if globs else None
     if not result_files(root, globs) and not any(os.path.lexists(root / r) for r in LOCATIONS):
         return {}  # the usual case, decided without importing the results' parsers
     from sdd_tui.operations.trace import analyse_cases, build_trace
@@ -398,7 +417,6 @@ def _failing(loaded) -> dict[str, int]:  # type: ignore[no-untyped-def]
     cases = snap.results.cases
     if not cases:
         return {}
-    ws = loaded.workspace
     trace = build_trace(ws, cases, analyse_cases(cases, ws.root))
     out: dict[str, int] = {}
     for f in ws.features:

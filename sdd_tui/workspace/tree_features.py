@@ -38,7 +38,7 @@ from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.facts import DocFacts, make_cache_folder
 from sdd_tui.workspace.snapshot import BOARD_PATH, CONFIG_PATH, DEFAULT_COLUMNS
 
-FORMAT = 1
+FORMAT = 2  # 2: configs with their JUnit globs
 CACHE_NAME = "portfolio-cache.bin"
 _MAGIC = b"SDDTUI-PORTFOLIO-CACHE\n"
 STATE_FILES = (BOARD_PATH, CONFIG_PATH)
@@ -111,7 +111,7 @@ class TreeCache:
         self.files: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
         self.shapes: dict[bytes, tuple[SourceKey, ...]] = {}
         self.last: dict[str, dict[str, tuple[float, str]]] = {}
-        self.configs: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {}
+        self.configs: dict[str, tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]] = {}
         self.boards: dict[str, dict[str, Any]] = {}  # board.json content id -> its tasks
         # built features by (source, contents, board, columns): pickled on disk, so that a
         # second process builds none of the features it saw before
@@ -379,23 +379,33 @@ def discover_shape(cache: TreeCache, paths: list[str], skeleton: Skeleton) -> li
 
 
 def columns_of(cache: TreeCache, root: Path, contents: Contents) -> tuple[Columns, list[str]]:
-    """The board's columns from the place's ``.sdd/config.yaml`` (validated through the
-    current workspace's config cache: nothing is written in the other place)."""
+    """The board's columns from the place's ``.sdd/config.yaml`` (and its problems)."""
+    columns, problems, _ = place_config(cache, root, contents)
+    return columns, problems
+
+
+def place_config(
+    cache: TreeCache, root: Path, contents: Contents
+) -> tuple[Columns, list[str], tuple[str, ...] | None]:
+    """Columns, config problems and JUnit globs (None: the default places) of the place's
+    ``.sdd/config.yaml``, validated through the current workspace's config cache (``root``:
+    nothing is written in the other place)."""
     cid = contents.ids.get(CONFIG_PATH)
     if cid is None:
-        return Columns(DEFAULT_COLUMNS), []
+        return Columns(DEFAULT_COLUMNS), [], None
     hit = cache.configs.get(cid)
     if hit is None:
         raw = contents.raw(CONFIG_PATH)
         if raw is None:
-            return Columns(DEFAULT_COLUMNS), []
+            return Columns(DEFAULT_COLUMNS), [], None
         from sdd_tui.workspace.config_cache import load_config_view
 
         view, problems = load_config_view(root, raw, CONFIG_PATH)
-        hit = (tuple(view.column_ids), {p.path: p.message for p in problems})
+        junit = tuple(view.tests.junit) if view.tests.junit else ()
+        hit = (tuple(view.column_ids), {p.path: p.message for p in problems}, junit)
         cache.configs[cid] = hit
         cache.note()
-    return Columns(hit[0]), list(hit[1].values())
+    return Columns(hit[0]), list(hit[1].values()), hit[2] or None
 
 
 def board_of(cache: TreeCache, contents: Contents) -> tuple[str, dict[str, dict[str, Any]]]:

@@ -277,3 +277,29 @@ def test_a_history_too_long_to_walk(tmp_path: Path, monkeypatch) -> None:
     p = read_portfolio(root)
     assert any("history longer than 1 commits" in m for m in p.messages)
     assert rows_at(p, "b", "001-login")[0].done == 3  # the rows are all there
+
+
+def junit(name: str, failed: bool) -> str:
+    failure = '<failure message="no">x</failure>' if failed else ""
+    case = f'<testcase classname="tests.test_export" name="{name}">{failure}</testcase>'
+    return f'<?xml version="1.0"?><testsuite name="t" tests="1">{case}</testsuite>'
+
+
+def test_failing_linked_tests_where_results_exist(tmp_path: Path) -> None:
+    spec = "# Spec\n\n## Requirements\n\n- **FR-001**: Export.\n"
+    tasks = "- [x] T001 Write export tests in tests/test_export.py (FR-001)\n- [ ] T002 Ship\n"
+    root = repo_with(tmp_path / "r", speckit("001-x", tasks, spec=spec))
+    branch(root, "b", {"specs/001-x/plan.md": "# Plan\n\nMore.\n"})
+    git(root, "worktree", "add", "-q", str(tmp_path / "wt"), "b")
+    (root / ".sdd" / "results").mkdir(parents=True)  # results are not committed
+    (root / ".sdd" / "results" / "junit.xml").write_text(junit("test_fr_001_export", True))
+    (tmp_path / "wt" / ".sdd" / "results").mkdir(parents=True)
+    (tmp_path / "wt" / ".sdd" / "results" / "junit.xml").write_text(
+        junit("test_fr_001_export", False)
+    )
+    p = read_portfolio(root)
+    assert rows_at(p, "main", "001-x")[0].failing_tests == 1
+    (there,) = rows_at(p, "b", "001-x")
+    assert there.place.live and there.failing_tests == 0
+    git(root, "worktree", "remove", "--force", str(tmp_path / "wt"))
+    assert rows_at(read_portfolio(root), "b", "001-x")[0].failing_tests is None  # git objects
