@@ -6,6 +6,13 @@ Blocking and read-only except for the current worktree's caches: the UI calls
 :func:`read_portfolio` from a worker thread, ``sdd-tui portfolio`` from the command line.
 Git trouble (no commits, a shallow clone, a detached HEAD, a branch deleted while it is
 read, a history too long to walk) ends up in ``Portfolio.messages``, never as a raise.
+
+For the portfolio screen: ``read_portfolio(root, current=session_snapshot)`` in a worker;
+each row's ``feature`` carries its documents' workspace-root-relative paths.  A row of the
+current worktree is the live feature; another worktree's (``place.live``) opens live at
+``place_root(root, place)``; any other row is read-only (``row.read_only``,
+``feature.branch``) and its documents come from ``read_document_at(root, place.commit,
+path)`` — by commit id, so a branch deleted meanwhile still reads while its objects exist.
 """
 
 from __future__ import annotations

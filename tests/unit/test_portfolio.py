@@ -303,3 +303,14 @@ def test_failing_linked_tests_where_results_exist(tmp_path: Path) -> None:
     assert there.place.live and there.failing_tests == 0
     git(root, "worktree", "remove", "--force", str(tmp_path / "wt"))
     assert rows_at(read_portfolio(root), "b", "001-x")[0].failing_tests is None  # git objects
+
+
+def test_this_worktree_on_a_detached_head(tmp_path: Path) -> None:
+    root = repo_with(tmp_path / "r", speckit("001-login", OPEN))
+    sha = branch(root, "b", speckit("001-login", DONE))
+    git(root, "checkout", "-q", "--detach", sha)
+    p = read_portfolio(root)
+    here = p.places[0]
+    assert here.current and here.name == f"(detached {sha[:7]})" and here.commit == sha
+    assert rows_at(p, here.name, "001-login")[0].done == 3
+    assert rows_at(p, "b", "001-login")[0].place.kind == "branch"  # not checked out: a branch
