@@ -130,7 +130,9 @@ def read_document_at(root: Path, commit: str, path: str) -> ParsedDoc | None:
 class _Reading:
     """One read of the portfolio: the git processes it keeps open, what it found."""
 
-    def __init__(self, root: Path, info: git_places.RepoInfo, cache: TreeCache, notes: list[str]):
+    def __init__(
+        self, root: Path, info: git_places.RepoInfo, cache: TreeCache, notes: list[str]
+    ) -> None:
         self.root = root
         self.info = info
         self.cache = cache
@@ -164,6 +166,7 @@ class _Reading:
             except GitTrouble as exc:
                 self.notes.append(f"{_label(place)}: {exc}")
                 self.skipped.append(place)
+                self.reader.close()  # a fresh cat-file for the next place, in step again
             except OSError as exc:
                 self.notes.append(f"{_label(place)}: cannot be read ({exc.strerror or exc})")
                 self.skipped.append(place)
