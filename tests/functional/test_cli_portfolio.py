@@ -111,3 +111,21 @@ def test_help() -> None:
     proc = run_cli("portfolio", "--help")
     assert proc.returncode == 0 and proc.stdout.startswith("usage: sdd-tui portfolio")
     assert "--remotes" in proc.stdout and "--json" in proc.stdout
+
+
+def test_imports_neither_textual_nor_gitpython(repo: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from sdd_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['portfolio', '--json', {str(repo)!r}])\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'git', 'mcp'})\n"
+        "print(code, heavy)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.stdout.strip() == "0 []", proc.stderr
