@@ -12,7 +12,7 @@ from helpers.git import git, init_repo, outside_any_repo
 from helpers.portfolio import KIRO, OPENSPEC, T0, ZENCODER, branch, repo_with, speckit
 
 from sdd_tui.model.places import Portfolio, PortfolioRow
-from sdd_tui.operations.portfolio import read_document_at, read_portfolio
+from sdd_tui.operations.portfolio import place_root, read_document_at, read_portfolio
 from sdd_tui.workspace import git_places, tree_features
 
 OPEN = "- [ ] T001 a\n- [ ] T002 b\n- [x] T003 c\n"
@@ -86,6 +86,8 @@ def test_another_worktree_is_read_live_from_its_folder_and_left_untouched(team: 
     assert (row.done, row.total) == (3, 3)  # the uncommitted edit
     assert row.changed_by == ""  # uncommitted: the file's time, by the user
     wt: Path = team["wt"]
+    assert place_root(team["root"], row.place) == Path(row.place.path or "") == wt
+    assert place_root(team["root"], rows_at(team["plain"], "all-done")[0].place) is None
     assert not (wt / ".sdd" / "cache").exists()
     assert git(wt, "status", "--porcelain") == f" M {TASKS}\n"
 
