@@ -265,6 +265,15 @@ def _facts(
     return None if relpath is None else facts.get(root, relpath, kind)
 
 
+def feature_from(
+    root: Path, src: FeatureSource, facts: Any, board: dict[str, Any], columns: Columns
+) -> tuple[Feature, list[Problem]]:
+    """The feature for ``src`` built as a load builds it, its files' facts asked of
+    ``facts`` (anything with ``get(root, relpath, kind) -> DocFacts | Problem``): the
+    portfolio feeds it facts of git blobs (``workspace.tree_features``)."""
+    return _feature(root, src, facts, board, columns, {})
+
+
 def _feature(
     root: Path,
     src: FeatureSource,
