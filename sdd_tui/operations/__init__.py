@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sdd_tui.operations import history as history
     from sdd_tui.operations import lanes as lanes
     from sdd_tui.operations import new_feature as new_feature
+    from sdd_tui.operations import portfolio as portfolio
     from sdd_tui.operations import review as review
     from sdd_tui.operations import stage as stage
     from sdd_tui.operations import task_edits as task_edits
@@ -27,6 +28,7 @@ _MODULES = (
     "history",
     "lanes",
     "new_feature",
+    "portfolio",
     "review",
     "stage",
     "task_edits",

@@ -8,8 +8,10 @@ pushed on top of it and are given what they need; none of them imports this modu
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -129,6 +131,51 @@ class SddApp(App[None]):
 
             preferences.save_theme(theme)
             self.workbench.refresh_all(keep=True)
+
+    # -- another worktree ----------------------------------------------------------------
+
+    def open_root(self, root: Path, *, feature: str | None = None) -> None:
+        """Switch the workbench to the workspace at ``root`` (another worktree on disk, from
+        the portfolio): read it in a thread, then a new session and workbench replace the
+        old ones; the old watcher stops with its screen."""
+        self.notify(f"opening {root}…", timeout=2, markup=False)
+        self._read_root(root, feature)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="open-root",
+        exit_on_error=False,
+        description="open another worktree",
+    )
+    def _read_root(self, root: Path, feature: str | None) -> None:
+        from sdd_tui import workspace
+
+        try:
+            loaded = workspace.load_root(root, persist=False)
+        except Exception as exc:  # a folder gone or unreadable meanwhile: say so, stay
+            message = f"cannot open {root}: {exc}"
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        try:
+            self.call_from_thread(self._switch_root, loaded, feature)
+        except Exception as exc:  # the worker swallows errors: say it, stay where we are
+            message = f"cannot switch to {root}: {exc}"
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+
+    def _switch_root(self, loaded: Loaded, feature: str | None) -> None:
+        self.session.loaded.facts.save()
+        self.session = Session(loaded)
+        old, self.workbench = self.workbench, WorkbenchScreen(self.session, feature=feature)
+        while len(self.screen_stack) > 1 and self.screen is not old:
+            self.pop_screen()  # the portfolio, or anything opened over the old workbench
+        if self.screen is old and not old._result_callbacks:
+            # Textual registers the default screen without the result callback that
+            # ``switch_screen`` pops from the screen it replaces (it would leave the stack
+            # empty): give it the callback a pushed screen has.
+            old._push_result_callback(old, None)
+        self.switch_screen(self.workbench)
+        self.notify(f"now in {loaded.root}", timeout=3, markup=False)
 
     # -- app-wide keys -------------------------------------------------------------------
 

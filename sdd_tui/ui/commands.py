@@ -61,6 +61,21 @@ def workbench_commands(bench: WorkbenchScreen) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Problems", "Every file that could not be read, and why (p)", bench.action_problems
     )
+    yield SystemCommand(
+        "Portfolio",
+        "Every feature on every branch and worktree, side by side (P)",
+        bench.action_portfolio,
+    )
+    yield SystemCommand(
+        "Progress: burn-up and cycle time",
+        "Done and scope over time from git, cycle times, a forecast (B)",
+        bench.action_progress,
+    )
+    yield SystemCommand(
+        "Activity",
+        "Who moved which task where, commit by commit; agents marked (i)",
+        bench.action_activity,
+    )
     yield from _task_edit_commands(bench)
     yield SystemCommand(
         "Undo", "Undo the last edit: a move, a tick, an added task (u)", bench.action_undo

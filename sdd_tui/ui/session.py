@@ -74,6 +74,9 @@ class Session:
         self.stale_plans: frozenset[str] = frozenset()
         self.branch_features: tuple[Feature, ...] = ()
         self.changes: Changes | None = None  # files changed on this branch since its base
+        # Features opened read-only from another place (the portfolio's Enter on a branch
+        # row): shown ID -> (feature, the commit its documents are read at).
+        self.opened: dict[str, tuple[Feature, str | None]] = {}
         self._own_writes: dict[str, StatKey] = {}
         self._pending: set[str] = set()  # reported by the watcher, not yet delivered
         self._ticket = 0  # the newest watcher batch
@@ -276,11 +279,28 @@ class Session:
         return operations.evidence.unproven(feature, results.trace, self.changes, have_results=have)
 
     def all_features(self) -> Workspace:
-        """The workspace plus read-only features found only on other branches."""
+        """The workspace plus read-only features found only on other branches, and those
+        opened from another place."""
         ws = self._loaded.workspace
-        if not self.branch_features:
+        others = self.branch_features + tuple(f for f, _ in self.opened.values())
+        if not others:
             return ws
-        return replace(ws, features=ws.features + self.branch_features)
+        return replace(ws, features=ws.features + others)
+
+    def open_elsewhere(self, feature: Feature, commit: str | None) -> str:
+        """Show ``feature`` as a branch has it (read-only, documents read at ``commit``);
+        returns the ID it is shown under: ``<id>@<branch>``, apart from the workspace's own
+        feature of that ID."""
+        shown = f"{feature.id}@{feature.branch}" if feature.branch else feature.id
+        self.opened[shown] = (replace(feature, id=shown, read_only=True), commit)
+        return shown
+
+    def revision_of(self, feature: Feature) -> str | None:
+        """Where a read-only branch feature's documents are read: a commit, else its branch."""
+        opened = self.opened.get(feature.id)
+        if opened is not None and opened[1]:
+            return opened[1]
+        return feature.branch
 
     def feature(self, feature_id: str | None) -> Feature | None:
         """``feature_id`` in the workspace, else among the other branches' features."""
@@ -289,6 +309,8 @@ class Session:
         found = self._loaded.workspace.feature(feature_id)
         if found is None:
             found = next((f for f in self.branch_features if f.id == feature_id), None)
+        if found is None and feature_id in self.opened:
+            found = self.opened[feature_id][0]
         return found
 
     def initial_feature(self, wanted: str | None) -> str | None:

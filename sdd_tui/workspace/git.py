@@ -18,7 +18,7 @@ from sdd_tui.formats.text import DecodeProblem
 from sdd_tui.layouts.speckit import SPECKIT
 from sdd_tui.model.record import record
 from sdd_tui.model.workspace import Columns, Feature
-from sdd_tui.workspace.documents import ParsedDoc, parse_document
+from sdd_tui.workspace.documents import parse_document
 
 _FEATURE_DIR = re.compile(r"\d+-.+|\d{8}-\d{6}-.+")
 
@@ -283,20 +283,6 @@ def _branch_feature(branch: str, prefix: str, tree: Any, columns: Columns) -> Fe
         documents=docs,
         tasks=tasks,
     )
-
-
-def read_blob(root: Path, branch: str, path: str) -> ParsedDoc | None:
-    """A document as committed on ``branch`` (for read-only branch features)."""
-    repo = open_repo(root)
-    if repo is None:
-        return None
-    try:
-        blob = repo.heads[branch].commit.tree / (_prefix(repo, root) + path)
-        return parse_document(path, blob.data_stream.read())
-    except Exception:
-        return None
-    finally:
-        repo.close()
 
 
 def autocommit(root: Path, files: list[str], message: str) -> str | None:

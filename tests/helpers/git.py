@@ -97,3 +97,30 @@ def add_branch_feature(root: Path, branch: str, name: str, tasks: str) -> None:
     commit_all(root, f"add {name}")
     git(root, "checkout", "-q", "main")
     assert not folder.exists()
+
+
+def tick(root: Path, task_id: str, tasks: Path = TASKS_MD) -> None:
+    """Tick ``task_id``'s box in ``tasks`` (root-relative) as an editor would."""
+    path = root / tasks
+    data = path.read_bytes()
+    needle = b"- [ ] " + task_id.encode() + b" "
+    assert needle in data, task_id
+    path.write_bytes(data.replace(needle, b"- [x] " + task_id.encode() + b" ", 1))
+
+
+def places_repo(base: Path) -> tuple[Path, Path]:
+    """The sample in a repository at ``base/repo`` (branch ``main``) with a branch
+    ``tick-t007`` where T007 is done, and a worktree ``base/wt-other`` (branch ``other``)
+    where T008 is ticked but not committed; returns (repo, worktree)."""
+    from helpers.sample import copy_sample
+
+    repo = copy_sample(base / "repo")
+    init_repo(repo)
+    git(repo, "checkout", "-qb", "tick-t007")
+    tick(repo, "T007")
+    commit_all(repo, "T007 done")
+    git(repo, "checkout", "-q", "main")
+    worktree = base / "wt-other"
+    git(repo, "worktree", "add", "-q", "-b", "other", str(worktree))
+    tick(worktree, "T008")
+    return repo, worktree

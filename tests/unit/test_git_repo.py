@@ -20,6 +20,7 @@ from helpers.files import SAMPLE
 from helpers.git import add_branch_feature, commit_all, git, git_env, init_repo
 from helpers.sample import BOARD_JSON, FEATURE, HISTORY, TASKS_MD, new_task_lines
 
+from sdd_tui.operations.portfolio import read_document_at
 from sdd_tui.workspace import git as gitmod
 from sdd_tui.workspace.loader import load
 
@@ -227,9 +228,9 @@ def test_features_only_on_other_branches_are_read_only(repo: Path) -> None:
     assert f.documents["tasks"] == "specs/004-export/tasks.md"
     assert [(t.key, t.done) for t in f.tasks] == [("T001", True), ("T002", False), ("T003", False)]
     assert f.done_count == 1
-    doc = gitmod.read_blob(repo, "004-export", "specs/004-export/spec.md")
+    doc = read_document_at(repo, "004-export", "specs/004-export/spec.md")
     assert doc is not None and doc.src.raw.startswith(b"# Feature Specification: 004-export")
-    assert gitmod.read_blob(repo, "004-export", "specs/004-export/missing.md") is None
+    assert read_document_at(repo, "004-export", "specs/004-export/missing.md") is None
     # no checkout happened: same HEAD, same working tree, no new folder
     assert git(repo, "rev-parse", "HEAD") == head
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
@@ -346,7 +347,7 @@ def test_folder_without_git(sample: Path) -> None:
     assert gitmod.git_info(sample) is None
     assert gitmod.diff(sample, SPEC) == ""
     assert gitmod.branch_features(sample, set(), load(sample).columns) == []
-    assert gitmod.read_blob(sample, "main", SPEC) is None
+    assert read_document_at(sample, "main", SPEC) is None
     assert gitmod.autocommit(sample, [TASKS], "x") == "not a git repository"
 
 

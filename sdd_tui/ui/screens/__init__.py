@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from sdd_tui.lazy import lazy_names
 
 if TYPE_CHECKING:
+    from sdd_tui.ui.screens.activity import ActivityScreen
     from sdd_tui.ui.screens.answer import AnswerScreen, TextInputScreen
     from sdd_tui.ui.screens.confirm import ConfirmScreen, run_command_question
     from sdd_tui.ui.screens.detail import DetailScreen
@@ -14,7 +15,9 @@ if TYPE_CHECKING:
     from sdd_tui.ui.screens.help import HelpScreen, binding_rows
     from sdd_tui.ui.screens.lanes import LanesScreen
     from sdd_tui.ui.screens.outline import OutlineScreen, open_outline
+    from sdd_tui.ui.screens.portfolio import PortfolioScreen
     from sdd_tui.ui.screens.problems import ProblemsScreen
+    from sdd_tui.ui.screens.progress import ProgressScreen
     from sdd_tui.ui.screens.requirements import RequirementsScreen
     from sdd_tui.ui.screens.review import ReviewScreen
     from sdd_tui.ui.screens.switcher import FeatureSwitcher
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 __getattr__, __dir__ = lazy_names(
     __name__,
     {
+        "ActivityScreen": "activity",
         "AnswerScreen": "answer",
         "TextInputScreen": "answer",
         "ConfirmScreen": "confirm",
@@ -38,7 +42,9 @@ __getattr__, __dir__ = lazy_names(
         "LanesScreen": "lanes",
         "OutlineScreen": "outline",
         "open_outline": "outline",
+        "PortfolioScreen": "portfolio",
         "ProblemsScreen": "problems",
+        "ProgressScreen": "progress",
         "RequirementsScreen": "requirements",
         "ReviewScreen": "review",
         "FeatureSwitcher": "switcher",
@@ -47,6 +53,7 @@ __getattr__, __dir__ = lazy_names(
     },
 )
 __all__ = [
+    "ActivityScreen",
     "AnswerScreen",
     "ConfirmScreen",
     "DetailScreen",
@@ -56,7 +63,9 @@ __all__ = [
     "HelpScreen",
     "LanesScreen",
     "OutlineScreen",
+    "PortfolioScreen",
     "ProblemsScreen",
+    "ProgressScreen",
     "RequirementsScreen",
     "ReviewScreen",
     "TestRunScreen",

@@ -34,6 +34,7 @@ from sdd_tui.ui import screens, widgets
 from sdd_tui.ui.live import LiveWorkspace
 from sdd_tui.ui.screens.common import pane_documents, undo_or_redo
 from sdd_tui.ui.screens.workbench_edits import WRITES, WorkbenchEdits
+from sdd_tui.ui.screens.workbench_places import WorkbenchPlaces
 from sdd_tui.ui.screens.workbench_tests import WorkbenchTests
 from sdd_tui.ui.screens.workbench_views import WorkbenchViews
 from sdd_tui.ui.session import Session, SnapshotChanged
@@ -70,7 +71,9 @@ class Pane(Vertical):
         self.border_title = f"{number} {PANE_TITLES[name]}"
 
 
-class WorkbenchScreen(WorkbenchEdits, WorkbenchTests, WorkbenchViews, LiveWorkspace, Screen[None]):
+class WorkbenchScreen(
+    WorkbenchEdits, WorkbenchTests, WorkbenchViews, WorkbenchPlaces, LiveWorkspace, Screen[None]
+):
     """Board, spec, plan and tests of one feature."""
 
     BINDINGS = [
@@ -95,10 +98,13 @@ class WorkbenchScreen(WorkbenchEdits, WorkbenchTests, WorkbenchViews, LiveWorksp
         Binding(
             "w", "lanes", "Lanes", show=False, tooltip="Waves of tasks that can run side by side"
         ),
+        Binding("P", "portfolio", "Portfolio", show=False, tooltip="Every feature on every branch"),
+        Binding("B", "progress", "Progress", show=False, tooltip="Burn-up, cycle time, forecast"),
+        Binding("i", "activity", "Activity", show=False, tooltip="Who moved which task, in git"),
     ]
 
     def __init__(self, session: Session, *, feature: str | None = None) -> None:
-        super().__init__(id="workbench")
+        super().__init__()  # no fixed id: another worktree's workbench replaces this one
         self.session = session
         self.feature_id = session.initial_feature(feature)
         self._stage: str | None = None
@@ -360,7 +366,8 @@ class WorkbenchScreen(WorkbenchEdits, WorkbenchTests, WorkbenchViews, LiveWorksp
     def read_document(self, path: str) -> ParsedDoc | Problem:
         feature = self.feature
         if feature is not None and feature.branch is not None:
-            doc = workspace.git.read_blob(self.loaded.root, feature.branch, path)
+            revision = self.session.revision_of(feature) or feature.branch
+            doc = operations.portfolio.read_document_at(self.loaded.root, revision, path)
             return doc if doc is not None else Problem(path, f"not readable on {feature.branch}")
         return self.loaded.cache.load(self.loaded.root, path)
 

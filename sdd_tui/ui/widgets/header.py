@@ -50,6 +50,9 @@ class WorkbenchHeader(Static):
             text.append(" (archived)", "dim")
         if feature.read_only:
             text.append(" read-only", "bold red")
+            if feature.branch:
+                text.append(" on ", "dim")
+                text.append(safe(feature.branch), "bold red")
         total = len(feature.tasks)
         done = feature.done_count
         text.append("  ")
