@@ -9,17 +9,15 @@ Like the parse cache it is only a cache: anything odd about it means "validate a
 
 from __future__ import annotations
 
+import contextlib
 import marshal
-import os
-import stat as stat_mod
 from pathlib import Path
 from typing import Any
 
 from sdd_tui import __version__
 from sdd_tui.formats.config_view import ConfigView
 from sdd_tui.model.workspace import Problem
-from sdd_tui.workspace.atomic import replace_bytes
-from sdd_tui.workspace.facts import _digest, _mac, compare_digest, default_store, make_cache_folder
+from sdd_tui.workspace.facts import _digest, default_store, read_sealed, write_sealed
 
 FORMAT = 2  # 2: agents
 _MAGIC = b"SDDTUI-CONFIG-CACHE\n"
@@ -47,18 +45,8 @@ def config_store(root: Path) -> Path:
 
 
 def _read(store: Path, digest: bytes) -> tuple[ConfigView, list[Problem]] | None:
-    try:
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(store, flags)
-        with os.fdopen(fd, "rb") as fh:
-            if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            blob = fh.read(_MAX_BYTES)
-    except OSError:
-        return None
-    head = len(_MAGIC)
-    mac, payload = blob[head : head + 32], blob[head + 32 :]
-    if not blob.startswith(_MAGIC) or not compare_digest(mac, _mac(payload)):
+    payload = read_sealed(store, _MAGIC, _MAX_BYTES)
+    if payload is None:
         return None
     try:
         fmt, version, key, dump, problems = marshal.loads(payload)
@@ -75,9 +63,5 @@ def _write(store: Path, digest: bytes, dump: dict[str, Any], problems: list[Prob
         payload = marshal.dumps((FORMAT, __version__, digest, dump, rows))
     except ValueError:
         return  # a value marshal cannot hold (a YAML date among unknown keys): not cached
-    try:
-        make_cache_folder(store.parent)
-        # private; not durable: a torn cache fails its MAC and is rebuilt
-        replace_bytes(store, _MAGIC + _mac(payload) + payload, mode=0o600, durable=False)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # only a cache
+        write_sealed(store, _MAGIC, payload)

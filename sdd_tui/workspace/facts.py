@@ -246,20 +246,9 @@ class FactsCache:
         self._loaded_store = True
         if self.store is None:
             return
-        try:
-            # Never block on a FIFO or read a device planted at the cache's path.
-            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(self.store, flags)
-            with os.fdopen(fd, "rb") as fh:
-                if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                    return
-                blob = fh.read(256 * 1024 * 1024)
-        except OSError:
-            return
-        head = len(_MAGIC)
-        mac, payload = blob[head : head + 32], blob[head + 32 :]
-        if not blob.startswith(_MAGIC) or not compare_digest(mac, _mac(payload)):
-            return  # not written by this user's sdd-tui: ignore it
+        payload = read_sealed(self.store, _MAGIC, 256 * 1024 * 1024)
+        if payload is None:
+            return  # none, or not written by this user's sdd-tui: ignore it
         try:
             data = marshal.loads(payload)
             if data[0] != FORMAT or data[1] != __version__:
@@ -279,11 +268,7 @@ class FactsCache:
         rows = [_row(rel, kind, e) for (rel, kind), e in self._entries.items()]
         payload = marshal.dumps((FORMAT, __version__, rows))
         try:
-            blob = _MAGIC + _mac(payload) + payload
-            make_cache_folder(self.store.parent)
-            # private (the user's parse results); not durable: a cache torn by a crash fails
-            # its MAC and is rebuilt
-            replace_bytes(self.store, blob, mode=0o600, durable=False)
+            write_sealed(self.store, _MAGIC, payload)
             self._dirty = False
         except (OSError, ValueError):
             pass
@@ -375,6 +360,33 @@ def _digest(data: bytes) -> bytes:
 def _mac(payload: bytes) -> bytes:
     """A keyed BLAKE2b (its own MAC mode: no HMAC construction needed), 32 bytes."""
     return _blake2b()(payload, digest_size=32, key=_user_key()).digest()
+
+
+def read_sealed(store: Path, magic: bytes, limit: int) -> bytes | None:
+    """The payload of a cache file ``seal`` wrote, or None: missing, not a regular file (a
+    FIFO or a device planted at its path is never read or waited on), or not sealed by this
+    user's sdd-tui (its MAC does not match)."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(store, flags)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            blob = fh.read(limit)
+    except OSError:
+        return None
+    head = len(magic)
+    mac, payload = blob[head : head + 32], blob[head + 32 :]
+    if not blob.startswith(magic) or not compare_digest(mac, _mac(payload)):
+        return None
+    return payload
+
+
+def write_sealed(store: Path, magic: bytes, payload: bytes) -> None:
+    """Write ``payload`` to the cache file ``store`` with this user's MAC; private, and not
+    durable: a cache torn by a crash fails its MAC and is rebuilt.  Raises OSError."""
+    make_cache_folder(store.parent)
+    replace_bytes(store, magic + _mac(payload) + payload, mode=0o600, durable=False)
 
 
 def compare_digest(a: bytes, b: bytes) -> bool:

@@ -22,7 +22,6 @@ import contextlib
 import marshal
 import os
 import shutil
-import stat as stat_mod
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +33,6 @@ from sdd_tui.gcpolicy import paused
 from sdd_tui.model.source import FeatureSource
 from sdd_tui.model.workspace import Columns, Feature, Problem
 from sdd_tui.workspace import facts as facts_mod
-from sdd_tui.workspace.atomic import replace_bytes
 from sdd_tui.workspace.facts import DocFacts, make_cache_folder
 from sdd_tui.workspace.snapshot import BOARD_PATH, CONFIG_PATH, DEFAULT_COLUMNS
 
@@ -187,21 +185,9 @@ class TreeCache:
             return
         self._loaded = True
         assert self.store is not None
-        try:
-            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(self.store, flags)
-            with os.fdopen(fd, "rb") as fh:
-                if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                    return
-                blob = fh.read(512 * 1024 * 1024)
-        except OSError:
-            return
-        head = len(_MAGIC)
-        mac, payload = blob[head : head + 32], blob[head + 32 :]
-        if not blob.startswith(_MAGIC) or not facts_mod.compare_digest(
-            mac, facts_mod._mac(payload)
-        ):
-            return  # not written by this user's sdd-tui
+        payload = facts_mod.read_sealed(self.store, _MAGIC, 512 * 1024 * 1024)
+        if payload is None:
+            return  # none, or not written by this user's sdd-tui
         try:
             data = marshal.loads(payload)
             if data[0] != FORMAT or data[1] != __version__:
@@ -245,9 +231,7 @@ class TreeCache:
                     features,
                 )
             )
-            make_cache_folder(self.store.parent)
-            blob = _MAGIC + facts_mod._mac(payload) + payload
-            replace_bytes(self.store, blob, mode=0o600, durable=False)
+            facts_mod.write_sealed(self.store, _MAGIC, payload)
             self._dirty = False
         except (OSError, ValueError, TypeError, AttributeError, RecursionError):
             pass  # only a cache (a value marshal or pickle cannot hold: not saved)
