@@ -13,16 +13,15 @@ counts as one change by the merge's author and the burn-up never interleaves two
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 from sdd_tui.model.record import record
-from sdd_tui.workspace.git import _SAFE_GIT_ENV, git_files_regular
+from sdd_tui.workspace.git import git_files_regular
+from sdd_tui.workspace.git_cli import CatFile, GitError, run_git
 
 MAX_COMMITS = 20_000  # a longer history is cut there (and says so): "too big to walk"
-_TIMEOUT = 60.0
 _REC, _FS, _TRAILER_SEP = "\x1e", "\x1f", "\x1d"
 # Commit id, parents, committer time, author name, author email, Co-authored-by values.
 _FORMAT = (
@@ -30,13 +29,9 @@ _FORMAT = (
     f"%(trailers:key=Co-authored-by,valueonly,separator=%x1d){_FS}"
 )
 NULL_BLOB = "0" * 40
-# Paths as they are (not C-quoted when not ASCII), so that a log line names the same path
-# as the workspace does; no pager.
-_OPTIONS = ("-c", "core.quotePath=false", "--no-pager")
 
 
-class HistoryError(Exception):
-    """Git cannot give the history; the message is one line for people."""
+HistoryError = GitError  # raised by everything here: one line for people
 
 
 @record
@@ -63,40 +58,8 @@ class FileCommit:
     parents: tuple[str, ...] = ()  # more than one: a merge (its change is the merged branch's)
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    # No pager, no prompts, no programs named by the repository's config (core.fsmonitor).
-    env.update(_SAFE_GIT_ENV, GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", LC_ALL="C")
-    return env
-
-
 def _run(root: Path, args: list[str], *, ok: Iterable[int] = (0,)) -> subprocess.CompletedProcess:
-    try:
-        proc = subprocess.run(
-            ["git", *_OPTIONS, *args],
-            cwd=root,
-            capture_output=True,
-            env=_env(),
-            timeout=_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise HistoryError("git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise HistoryError(f"git {args[0]} took longer than {_TIMEOUT:.0f} s") from None
-    except OSError as exc:
-        raise HistoryError(f"git could not run: {exc}") from None
-    if proc.returncode not in ok:
-        raise HistoryError(_first_line(proc.stderr) or f"git {args[0]} failed")
-    return proc
-
-
-def _first_line(raw: bytes) -> str:
-    for line in raw.decode("utf-8", "replace").splitlines():
-        line = line.removeprefix("fatal: ").removeprefix("error: ").strip()
-        if line:
-            return line
-    return ""
+    return run_git(root, *args, ok=ok)
 
 
 def repo_state(root: Path) -> RepoState | None:
@@ -206,67 +169,16 @@ def merged_authors(root: Path, merge: FileCommit) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-class BlobStream:
+class BlobStream(CatFile):
     """Blobs by id through one ``git cat-file --batch`` kept open: each is asked for when
     it is needed, so a long history is never held in memory at once."""
-
-    def __init__(self, root: Path) -> None:
-        try:
-            self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-                ["git", *_OPTIONS, "cat-file", "--batch"],
-                cwd=root,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=_env(),
-            )
-        except OSError as exc:
-            raise HistoryError(f"git cat-file could not run: {exc}") from None
 
     def get(self, oid: str | None) -> bytes | None:
         """The blob's bytes; None for no blob, or one git does not have (beyond a shallow
         boundary, garbage-collected)."""
-        proc = self._proc
-        if not oid or oid == NULL_BLOB or proc is None:
+        if not oid or oid == NULL_BLOB:
             return None
-        assert proc.stdin is not None and proc.stdout is not None
-        try:
-            proc.stdin.write(oid.encode("ascii") + b"\n")
-            proc.stdin.flush()
-            header = proc.stdout.readline().split()
-            if len(header) != 3:
-                if len(header) == 2 and header[1] == b"missing":
-                    return None
-                raise HistoryError("git cat-file stopped answering")
-            size = int(header[2])
-            data = proc.stdout.read(size)
-            proc.stdout.read(1)  # the newline after the content
-        except (OSError, ValueError) as exc:
-            raise HistoryError(f"git cat-file failed: {exc}") from None
-        if len(data) != size:
-            raise HistoryError("git cat-file stopped mid-blob")
-        return data
-
-    def close(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            if proc.stdin is not None:
-                proc.stdin.close()
-            proc.wait(timeout=_TIMEOUT)
-        except (OSError, subprocess.TimeoutExpired):
-            proc.kill()
-            proc.wait()
-        finally:
-            if proc.stdout is not None:
-                proc.stdout.close()
-
-    def __enter__(self) -> BlobStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        return self.blob(oid)
 
 
 def commit_diff(root: Path, commit: str, path: str) -> str:

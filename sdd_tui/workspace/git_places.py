@@ -12,20 +12,19 @@ status never rewrites its index.  Failures raise :class:`GitTrouble`, one line f
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from sdd_tui.model.places import Place
 from sdd_tui.model.record import record
-from sdd_tui.workspace.git import _SAFE_GIT_ENV, git_files_regular
+from sdd_tui.workspace import git_cli
+from sdd_tui.workspace.git import git_files_regular
+from sdd_tui.workspace.git_cli import CatFile, GitError
 
 ZERO = "0" * 40
 WALK_LIMIT = 20_000  # commits walked for last changes; a longer history is cut with a note
-_TIMEOUT = 60.0
 
 
-class GitTrouble(Exception):
-    """A git command failed (or git is missing): ``str()`` is one line for people."""
+GitTrouble = GitError  # a git command failed (or git is missing): one line for people
 
 
 @record
@@ -35,33 +34,9 @@ class RepoInfo:
     shallow: bool
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GIT_DIR", "GIT_WORK_TREE")}
-    env.update(_SAFE_GIT_ENV)
-    env["GIT_OPTIONAL_LOCKS"] = "0"  # git status must not refresh another worktree's index
-    env["LC_ALL"] = "C"
-    return env
-
-
 def run_git(cwd: Path, *args: str, ok: tuple[int, ...] = (0,)) -> bytes:
-    """stdout of ``git ARGS`` in ``cwd``; raises GitTrouble with git's last line."""
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            capture_output=True,
-            env=_env(),
-            timeout=_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise GitTrouble("git is not installed") from None
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GitTrouble(f"git {args[0]} failed: {exc}") from None
-    if done.returncode not in ok:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitTrouble(lines[-1] if lines else f"git {args[0]} exited {done.returncode}")
-    return done.stdout
+    """stdout of ``git ARGS`` in ``cwd``; raises GitTrouble with git's message."""
+    return git_cli.run_git(cwd, *args, ok=ok).stdout
 
 
 def repo_info(root: Path) -> RepoInfo | None:
@@ -192,46 +167,13 @@ def _same(a: Path, b: Path) -> bool:
 # ---------------------------------------------------------------------------- objects
 
 
-class ObjectReader:
-    """One ``git cat-file --batch`` process for every object read (close it when done)."""
+class ObjectReader(CatFile):
+    """Trees, commits and blobs through one ``git cat-file --batch`` (close it when done)."""
 
     def __init__(self, top: Path) -> None:
+        super().__init__(top)
         self.top = top
-        self._proc: subprocess.Popen[bytes] | None = None
         self.trees: dict[str, list[tuple[str, str, str]]] = {}  # tree id -> (mode, name, id)
-
-    def _start(self) -> subprocess.Popen[bytes]:
-        if self._proc is None:
-            try:
-                self._proc = subprocess.Popen(
-                    ["git", "cat-file", "--batch"],
-                    cwd=self.top,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                    env=_env(),
-                )
-            except OSError as exc:
-                raise GitTrouble(f"git cat-file failed: {exc}") from None
-        return self._proc
-
-    def read(self, oid: str) -> tuple[str, bytes] | None:
-        """(type, bytes) of an object; None when the repository lacks it."""
-        proc = self._start()
-        assert proc.stdin is not None and proc.stdout is not None
-        try:
-            proc.stdin.write(oid.encode("ascii") + b"\n")
-            proc.stdin.flush()
-            header = proc.stdout.readline().split()
-        except (OSError, UnicodeEncodeError) as exc:
-            raise GitTrouble(f"git cat-file failed: {exc}") from None
-        if len(header) < 2:
-            raise GitTrouble("git cat-file stopped answering")
-        if header[1] == b"missing" or len(header) < 3:
-            return None
-        size = int(header[2])
-        data = proc.stdout.read(size + 1)[:size]
-        return header[1].decode("ascii"), data
 
     def tree(self, oid: str) -> list[tuple[str, str, str]] | None:
         """A tree's entries (mode, name, id); None when it is not there."""
@@ -251,28 +193,6 @@ class ObjectReader:
             return None
         first = found[1].split(b"\n", 1)[0]
         return first[5:].decode("ascii") if first.startswith(b"tree ") else None
-
-    def blob(self, oid: str) -> bytes | None:
-        found = self.read(oid)
-        return found[1] if found is not None and found[0] == "blob" else None
-
-    def close(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is not None:
-            try:
-                if proc.stdin is not None:
-                    proc.stdin.close()
-                proc.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                proc.kill()
-            if proc.stdout is not None:
-                proc.stdout.close()
-
-    def __enter__(self) -> ObjectReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _parse_tree(data: bytes) -> list[tuple[str, str, str]]:
