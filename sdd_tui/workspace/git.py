@@ -143,20 +143,28 @@ def _info(repo: Any, root: Path) -> GitInfo:
                 pass
     status: dict[str, str] = {}
     out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", prefix or ".")
+    for path, code in status_entries(out):
+        if prefix and not path.startswith(prefix):
+            continue
+        status[path[len(prefix) :]] = code
+    return GitInfo(branch, upstream, ahead, behind, status, has_commits)
+
+
+def status_entries(out: str) -> list[tuple[str, str]]:
+    """(path, XY code) of each entry of ``git status --porcelain=v1 -z`` output (a rename's
+    or copy's source path, which follows its entry, is skipped)."""
     entries = out.split("\0")
+    found: list[tuple[str, str]] = []
     i = 0
     while i < len(entries):
         entry = entries[i]
         i += 1
         if len(entry) < 4:
             continue
-        code, path = entry[:2], entry[3:]
-        if code[0] in "RC":
+        if entry[0] in "RC":
             i += 1  # the rename's source path follows
-        if prefix and not path.startswith(prefix):
-            continue
-        status[path[len(prefix) :]] = code
-    return GitInfo(branch, upstream, ahead, behind, status, has_commits)
+        found.append((entry[3:], entry[:2]))
+    return found
 
 
 def diff(root: Path, path: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from sdd_tui.model.places import Place
 from sdd_tui.model.record import record
 from sdd_tui.workspace import git_cli
-from sdd_tui.workspace.git import git_files_regular
+from sdd_tui.workspace.git import git_files_regular, status_entries
 from sdd_tui.workspace.git_cli import CatFile, GitError
 
 ZERO = "0" * 40
@@ -367,19 +367,8 @@ def dirty_paths(folder: Path, prefix: str, tops: tuple[str, ...]) -> set[str] | 
         )
     except GitTrouble:
         return None
-    found: set[str] = set()
-    entries = out.decode("utf-8", "surrogateescape").split("\0")
-    i = 0
-    while i < len(entries):
-        entry = entries[i]
-        i += 1
-        if len(entry) < 4:
-            continue
-        if entry[0] in "RC":
-            i += 1
-        path = entry[3:]
-        if path.startswith(prefix):
-            found.add(path[len(prefix) :])
+    text = out.decode("utf-8", "surrogateescape")
+    found = {path[len(prefix) :] for path, _ in status_entries(text) if path.startswith(prefix)}
     return found
 
 
