@@ -9,8 +9,7 @@ the history) are told from humans.  ``f`` switches between this feature and all 
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -24,8 +23,12 @@ from textual.widgets.option_list import Option
 from sdd_tui.model.places import ActivityEntry
 from sdd_tui.textsafe import safe
 from sdd_tui.ui import timefmt
-from sdd_tui.ui.screens.common import FollowsSession, set_options_keeping
-from sdd_tui.ui.session import Session, SnapshotChanged
+from sdd_tui.ui.screens.common import ReadsInThread, set_options_keeping, warnings_text
+from sdd_tui.ui.session import Session
+
+if TYPE_CHECKING:
+    from sdd_tui.operations.activity import ActivityFeed
+    from sdd_tui.workspace.snapshot import Loaded
 
 
 def column_name(column: str | None, appeared: bool, titles: dict[str, str]) -> str:
@@ -73,8 +76,9 @@ def _column_style(column: str | None) -> str:
     return "bold green" if column.lower() == "done" else "bold"
 
 
-class ActivityScreen(FollowsSession, ModalScreen[None]):
-    """The activity feed of one feature or of all; ``enter`` shows a commit's diff."""
+class ActivityScreen(ReadsInThread, ModalScreen[None]):
+    """The activity feed of one feature or of all; ``enter`` shows a commit's diff.  Every
+    feature's feed is read at once; ``f`` only changes which entries are listed."""
 
     BINDINGS = [
         Binding("escape,q,i", "close", "Close"),
@@ -97,9 +101,9 @@ class ActivityScreen(FollowsSession, ModalScreen[None]):
         self.session = session
         self.feature_id = feature_id
         self.all_features = feature_id is None
-        self.feed: Any = None
+        self.feed: ActivityFeed | None = None
+        self.error: str | None = None
         self._entries: dict[str, ActivityEntry] = {}
-        self._asked = 0
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -116,40 +120,38 @@ class ActivityScreen(FollowsSession, ModalScreen[None]):
         self.query_one(OptionList).focus()
         self._read()
 
-    def _snapshot_changed(self, change: SnapshotChanged) -> None:
-        if change.workspace_changed:
-            self._read()
-
     @property
     def scope(self) -> str | None:
         return None if self.all_features else self.feature_id
 
-    def _read(self) -> None:
-        self._asked += 1
-        self._read_feed(self._asked, self.session.loaded.root, self.scope)
+    def _start_read(self, asked: int) -> None:
+        self._read_feed(asked, self.session.loaded)
 
     @work(
         thread=True, exclusive=True, group="activity", exit_on_error=False, description="activity"
     )
-    def _read_feed(self, asked: int, root: Path, feature: str | None) -> None:
+    def _read_feed(self, asked: int, loaded: Loaded) -> None:
         from sdd_tui.operations.activity import read_activity
 
+        feed, error = None, None
         try:
-            feed: Any = read_activity(root, feature, loaded=self.session.loaded)
-            error = None
+            feed = read_activity(loaded.root, loaded=loaded)
         except Exception as exc:  # never a traceback on screen
-            feed, error = None, f"cannot read the activity: {exc}"
+            error = f"cannot read the activity: {exc}"
         self.app.call_from_thread(self._show, asked, feed, error)
 
-    def _show(self, asked: int, feed: Any, error: str | None) -> None:
-        if asked != self._asked or not self.is_mounted:
-            return
-        self.feed = feed
+    def _show(self, asked: int, feed: ActivityFeed | None, error: str | None) -> None:
+        if self._is_newest(asked):
+            self.feed, self.error = feed, error
+            self._draw()
+
+    def _draw(self) -> None:
+        feed, scope = self.feed, self.scope
         title = Text()
-        messages = [error] if error else list(getattr(feed, "messages", ()) or ())
-        entries: list[ActivityEntry] = list(getattr(feed, "entries", ()) or ())
-        where = "all features" if self.scope is None else safe(self.scope)
-        if feed is not None and not getattr(feed, "in_git", True):
+        messages = [self.error] if self.error else list(feed.messages if feed else ())
+        entries = [e for e in (feed.entries if feed else ()) if scope in (None, e.feature)]
+        where = "all features" if scope is None else safe(scope)
+        if feed is not None and not feed.in_git:
             title.append("The activity feed needs a git repository", "bold yellow")
             title.append("   it is read from the commits that moved tasks", "dim")
         else:
@@ -170,17 +172,12 @@ class ActivityScreen(FollowsSession, ModalScreen[None]):
             self._entries[option_id] = entry
             options.append(
                 Option(
-                    entry_text(entry, at, show_feature=self.scope is None, titles=titles),
+                    entry_text(entry, at, show_feature=scope is None, titles=titles),
                     id=option_id,
                 )
             )
         set_options_keeping(self.query_one(OptionList), options)
-        lines = Text()
-        for message in messages:
-            if lines:
-                lines.append("\n")
-            lines.append("⚠ " + safe(str(message)))
-        self.query_one("#activity-messages", Static).update(lines)
+        self.query_one("#activity-messages", Static).update(warnings_text(messages))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -208,10 +205,4 @@ class ActivityScreen(FollowsSession, ModalScreen[None]):
             self.notify("no feature is open: the feed shows all of them", timeout=2)
             return
         self.all_features = not self.all_features
-        self._read()
-
-    def action_refresh(self) -> None:
-        self._read()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        self._draw()

@@ -3,11 +3,15 @@ shows.  Kept apart so that neither screen module imports the other."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sdd_tui.model.workspace import Feature
+from sdd_tui.textsafe import safe
 from sdd_tui.ui.session import Session, SnapshotChanged
 
 
@@ -25,6 +29,45 @@ class FollowsSession:
 
     def on_unmount(self) -> None:
         self.session.unsubscribe(self._snapshot_changed)
+
+
+class ReadsInThread(FollowsSession):
+    """A view over the session whose content is read in a worker thread (git: the
+    portfolio, progress, activity): read on mount, again after each change of the workspace
+    and on ``ctrl+r``; a read that finishes after a newer one started is dropped."""
+
+    _asked = 0  # the newest read
+
+    def _start_read(self, asked: int) -> None:
+        """Start the worker for read number ``asked``."""
+        raise NotImplementedError
+
+    def _read(self) -> None:
+        self._asked += 1
+        self._start_read(self._asked)
+
+    def _is_newest(self, asked: int) -> bool:
+        return asked == self._asked and self.is_mounted  # type: ignore[attr-defined]
+
+    def _snapshot_changed(self, change: SnapshotChanged) -> None:
+        if change.workspace_changed:
+            self._read()
+
+    def action_refresh(self) -> None:
+        self._read()
+
+    def action_close(self) -> None:
+        self.dismiss(None)  # type: ignore[attr-defined]
+
+
+def warnings_text(messages: Iterable[str]) -> Text:
+    """One "⚠ message" line each; the messages are shown literally."""
+    text = Text()
+    for message in messages:
+        if text:
+            text.append("\n")
+        text.append("⚠ " + safe(message))
+    return text
 
 
 def undo_or_redo(screen: Screen[object], session: Session, how: str) -> None:

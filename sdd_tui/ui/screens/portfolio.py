@@ -24,8 +24,8 @@ from sdd_tui.model.places import Place, Portfolio, PortfolioRow
 from sdd_tui.textsafe import safe
 from sdd_tui.ui import timefmt
 from sdd_tui.ui.cards import progress_bar
-from sdd_tui.ui.screens.common import FollowsSession
-from sdd_tui.ui.session import Session, SnapshotChanged
+from sdd_tui.ui.screens.common import ReadsInThread, warnings_text
+from sdd_tui.ui.session import Session
 from sdd_tui.workspace.snapshot import Loaded
 
 COLUMNS = ("Place", "Feature", "Stage", "Done", "Doing", "?", "Failing", "Plan", "Last change")
@@ -97,7 +97,7 @@ def place_order(place: Place) -> tuple[int, str]:
     return (rank, place.name)
 
 
-class PortfolioScreen(FollowsSession, ModalScreen[PortfolioRow | None]):
+class PortfolioScreen(ReadsInThread, ModalScreen[PortfolioRow | None]):
     """Pick a feature in any place; returns its row."""
 
     BINDINGS = [
@@ -122,7 +122,6 @@ class PortfolioScreen(FollowsSession, ModalScreen[PortfolioRow | None]):
         self.remotes = remotes
         self.portfolio: Portfolio | None = None
         self._rows: dict[str, PortfolioRow] = {}
-        self._asked = 0  # the newest read; an older one finishing late is dropped
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -140,14 +139,8 @@ class PortfolioScreen(FollowsSession, ModalScreen[PortfolioRow | None]):
         table.focus()
         self._read()
 
-    def _snapshot_changed(self, change: SnapshotChanged) -> None:
-        if change.workspace_changed:
-            self._read()
-
-    def _read(self) -> None:
-        self._asked += 1
-        loaded = self.session.loaded
-        self._read_places(self._asked, loaded, self.remotes)
+    def _start_read(self, asked: int) -> None:
+        self._read_places(asked, self.session.loaded, self.remotes)
 
     @work(
         thread=True, exclusive=True, group="portfolio", exit_on_error=False, description="portfolio"
@@ -162,7 +155,7 @@ class PortfolioScreen(FollowsSession, ModalScreen[PortfolioRow | None]):
         self.app.call_from_thread(self._show, asked, portfolio)
 
     def _show(self, asked: int, portfolio: Portfolio) -> None:
-        if asked != self._asked or not self.is_mounted:
+        if not self._is_newest(asked):
             return
         self.portfolio = portfolio
         table = self.query_one(DataTable)
@@ -185,12 +178,7 @@ class PortfolioScreen(FollowsSession, ModalScreen[PortfolioRow | None]):
         if keep is not None and keep in self._rows:
             table.move_cursor(row=table.get_row_index(keep))
         self._title(portfolio, len(rows))
-        messages = Text()
-        for message in portfolio.messages:
-            if messages:
-                messages.append("\n")
-            messages.append("⚠ " + safe(message))
-        self.query_one("#portfolio-messages", Static).update(messages)
+        self.query_one("#portfolio-messages", Static).update(warnings_text(portfolio.messages))
 
     def _title(self, portfolio: Portfolio, count: int) -> None:
         title = Text()
@@ -225,9 +213,3 @@ class PortfolioScreen(FollowsSession, ModalScreen[PortfolioRow | None]):
             timeout=2,
         )
         self._read()
-
-    def action_refresh(self) -> None:
-        self._read()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

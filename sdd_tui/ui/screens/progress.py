@@ -9,8 +9,7 @@ again when the session's snapshot changes.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -23,11 +22,12 @@ from textual.widgets import Static
 from sdd_tui.model.places import BurnPoint, FeatureProgress, Forecast
 from sdd_tui.textsafe import safe
 from sdd_tui.ui import timefmt
-from sdd_tui.ui.screens.common import FollowsSession
-from sdd_tui.ui.session import Session, SnapshotChanged
+from sdd_tui.ui.screens.common import ReadsInThread, warnings_text
+from sdd_tui.ui.session import Session
 
 if TYPE_CHECKING:
     from sdd_tui.operations.progress_history import ProgressReport
+    from sdd_tui.workspace.snapshot import Loaded
 
 SLOWEST = 5  # tasks listed under the cycle-time figures
 
@@ -111,8 +111,9 @@ def forecast_text(forecast: Forecast | None) -> Text:
     return text
 
 
-class ProgressScreen(FollowsSession, ModalScreen[None]):
-    """The burn-up of one feature or of all, with cycle times and a forecast."""
+class ProgressScreen(ReadsInThread, ModalScreen[None]):
+    """The burn-up of one feature or of all, with cycle times and a forecast.  Every
+    feature is replayed in one read; ``a`` only changes which series is drawn."""
 
     BINDINGS = [
         Binding("escape,q,B", "close", "Close"),
@@ -136,8 +137,8 @@ class ProgressScreen(FollowsSession, ModalScreen[None]):
         self.session = session
         self.feature_id = feature_id
         self.all_features = feature_id is None
-        self.report: Any = None
-        self._asked = 0
+        self.report: ProgressReport | None = None
+        self.error: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -159,46 +160,39 @@ class ProgressScreen(FollowsSession, ModalScreen[None]):
         if self.report is not None:
             self._draw()
 
-    def _snapshot_changed(self, change: SnapshotChanged) -> None:
-        if change.workspace_changed:
-            self._read()
-
     @property
     def scope(self) -> str | None:
         return None if self.all_features else self.feature_id
 
-    def _read(self) -> None:
-        self._asked += 1
-        self._read_progress(self._asked, self.session.loaded.root, self.scope)
+    def _start_read(self, asked: int) -> None:
+        self._read_progress(asked, self.session.loaded)
 
     @work(
         thread=True, exclusive=True, group="progress", exit_on_error=False, description="progress"
     )
-    def _read_progress(self, asked: int, root: Path, feature: str | None) -> None:
+    def _read_progress(self, asked: int, loaded: Loaded) -> None:
         from sdd_tui.operations.progress_history import read_progress
 
+        report, error = None, None
         try:
-            report: Any = read_progress(root, feature, loaded=self.session.loaded)
-            error = None
+            report = read_progress(loaded.root, loaded=loaded)
         except Exception as exc:  # never a traceback on screen
-            report, error = None, f"cannot replay the history: {exc}"
+            error = f"cannot replay the history: {exc}"
         self.app.call_from_thread(self._show, asked, report, error)
 
-    def _show(self, asked: int, report: Any, error: str | None) -> None:
-        if asked != self._asked or not self.is_mounted:
-            return
-        self.report = report
-        self._error = error
-        self._draw()
+    def _show(self, asked: int, report: ProgressReport | None, error: str | None) -> None:
+        if self._is_newest(asked):
+            self.report, self.error = report, error
+            self._draw()
 
     def _draw(self) -> None:
-        report, error = self.report, getattr(self, "_error", None)
+        report = self.report
         title = Text()
         chart = Text()
         summary = Text()
-        messages = [error] if error else list(getattr(report, "messages", ()) or ())
+        messages = [self.error] if self.error else list(report.messages if report else ())
         where = "all features" if self.scope is None else safe(self.scope)
-        if report is not None and not getattr(report, "in_git", True):
+        if report is not None and not report.in_git:
             title.append("Progress over time needs a git repository", "bold yellow")
             title.append("   it is replayed from the commits of each task file", "dim")
         elif report is not None:
@@ -217,12 +211,7 @@ class ProgressScreen(FollowsSession, ModalScreen[None]):
         self.query_one("#progress-title", Static).update(title)
         self.query_one("#progress-chart", Static).update(chart)
         self.query_one("#progress-summary", Static).update(summary)
-        lines = Text()
-        for message in messages:
-            if lines:
-                lines.append("\n")
-            lines.append("⚠ " + safe(str(message)))
-        self.query_one("#progress-messages", Static).update(lines)
+        self.query_one("#progress-messages", Static).update(warnings_text(messages))
 
     def _series(
         self, report: ProgressReport
@@ -241,10 +230,4 @@ class ProgressScreen(FollowsSession, ModalScreen[None]):
             self.notify("no feature is open: showing all of them", timeout=2)
             return
         self.all_features = not self.all_features
-        self._read()
-
-    def action_refresh(self) -> None:
-        self._read()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        self._draw()
